@@ -48,7 +48,11 @@ const RANK: Readonly<Record<AccessLevel, number>> = { none: 0, read: 1, read_wri
 
 /** Parse a space-separated scope string. Never throws: parts it does not understand go to `unknown`. */
 export function parseScope(text: string | undefined): Scope {
-  const scope: { -readonly [K in keyof Scope]: Scope[K] } = { connection: false, mainaccount: false, unknown: [] };
+  const scope: { -readonly [K in keyof Scope]: Scope[K] } = {
+    connection: false,
+    mainaccount: false,
+    unknown: [],
+  };
   const unknown: string[] = [];
   for (const part of (text ?? '').split(/\s+/)) {
     if (part === '') continue;
@@ -101,7 +105,11 @@ export function missingScope(requested: Scope, granted: Scope): string[] {
     const got = granted[key];
     if (got === undefined || RANK[got] < RANK[want]) missing.push(`${prefix}:${want}`);
   }
-  if (requested.expires !== undefined && granted.expires !== undefined && granted.expires < requested.expires) {
+  if (
+    requested.expires !== undefined &&
+    granted.expires !== undefined &&
+    granted.expires < requested.expires
+  ) {
     missing.push(`expires:${requested.expires}`);
   }
   return missing;

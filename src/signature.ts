@@ -36,9 +36,13 @@ function toHex(buffer: ArrayBuffer): string {
 
 /** Lowercase hex HMAC-SHA256 of `message` keyed with `secret`. */
 export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
-  const key = await subtle().importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+  const key = await subtle().importKey(
+    'raw',
+    encoder.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   return toHex(await subtle().sign('HMAC', key, encoder.encode(message)));
 }
 

@@ -1,0 +1,50 @@
+/**
+ * deribit-session: one authenticated Deribit API v2 WebSocket session, kept alive for days.
+ * @packageDocumentation
+ */
+export type { CredentialGrant, Credentials, Grant } from './auth.js';
+export { ErrorCode } from './codes.js';
+export {
+  AuthenticationError,
+  ConnectionClosedError,
+  classify,
+  DeribitSessionError,
+  type ErrorClass,
+  type LocalErrorCode,
+  RequestTimeoutError,
+  RpcError,
+  type RpcErrorData,
+  SessionClosedError,
+} from './errors.js';
+export type {
+  AuthenticatedEvent,
+  ClosedEvent,
+  CloseReason,
+  DisconnectedEvent,
+  ExchangedEvent,
+  ForkedEvent,
+  RefreshedEvent,
+  SessionEvents,
+  TokensEvent,
+  WarningEvent,
+} from './events.js';
+export type { HeartbeatOptions } from './heartbeat.js';
+export {
+  type CancelOnDisconnect,
+  DERIBIT_MAINNET,
+  DERIBIT_TESTNET,
+  type Logger,
+  type SessionOptions,
+} from './options.js';
+export type { ReconnectOptions, RetryInfo } from './reconnect.js';
+export type { RefreshOptions } from './refresh.js';
+export type { WebSocketConstructor, WebSocketLike } from './rpc.js';
+export { type AccessLevel, formatScope, parseScope, type Scope } from './scope.js';
+export {
+  type CallOptions,
+  DeribitSession,
+  type LogoutOptions,
+  type LogoutResult,
+} from './session.js';
+export type { SessionState, StateChange, TransitionReason } from './state.js';
+export { isPrivateChannel, type NotificationHandler } from './subscriptions.js';

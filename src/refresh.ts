@@ -1,0 +1,87 @@
+/**
+ * When to refresh a token (pure math), and the one timer that does it.
+ * @module
+ */
+
+/** Tuning of scheduled token renewal. All optional. */
+export interface RefreshOptions {
+  /** Refresh after this fraction of the token's life at the latest. Default `0.8`. */
+  readonly ratio?: number;
+  /** …or this many seconds before expiry, whichever comes first. Default `60`. */
+  readonly margin?: number;
+  /** Never refresh before this fraction of the life has passed (keeps short tokens from looping). Default `0.5`. */
+  readonly minRatio?: number;
+  /** Fraction of the delay taken off at random, so many sessions don't refresh in lock-step. Default `0.05`. */
+  readonly jitter?: number;
+}
+
+/** Defaults of {@link RefreshOptions}. */
+export const DEFAULT_REFRESH: Required<RefreshOptions> = {
+  ratio: 0.8,
+  margin: 60,
+  minRatio: 0.5,
+  jitter: 0.05,
+};
+
+/** The largest delay `setTimeout` accepts (2^31 − 1 ms, about 24.8 days). */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/**
+ * Milliseconds from now until a token that lives `expiresIn` **seconds** should be refreshed:
+ * the earlier of `ratio × life` and `life − margin`, but not before `minRatio × life`,
+ * minus up to `jitter × delay` at random. Not clamped: see {@link MAX_TIMER_DELAY}.
+ */
+export function refreshDelay(
+  expiresIn: number,
+  options: RefreshOptions = {},
+  random: () => number = Math.random,
+): number {
+  const { ratio, margin, minRatio, jitter } = { ...DEFAULT_REFRESH, ...options };
+  const life = Math.max(0, expiresIn) * 1000;
+  const planned = Math.max(Math.min(life * ratio, life - margin * 1000), life * minRatio);
+  return Math.max(0, Math.round(planned - planned * jitter * random()));
+}
+
+/**
+ * One timer that fires `onDue` at an absolute time, however far away (it re-arms in
+ * {@link MAX_TIMER_DELAY} steps). Scheduling again cancels the previous schedule.
+ */
+export class DeadlineTimer {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #at = 0;
+  #onDue: (() => void) | undefined;
+
+  /** Fire `onDue` at `at` (ms epoch), replacing any earlier schedule. */
+  schedule(at: number, onDue: () => void): void {
+    this.cancel();
+    this.#at = at;
+    this.#onDue = onDue;
+    this.#arm();
+  }
+
+  /** The scheduled time (ms epoch), or undefined when idle. */
+  get dueAt(): number | undefined {
+    return this.#onDue ? this.#at : undefined;
+  }
+
+  /** Forget the schedule. */
+  cancel(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#onDue = undefined;
+  }
+
+  #arm(): void {
+    const delay = Math.min(Math.max(0, this.#at - Date.now()), MAX_TIMER_DELAY);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (Date.now() < this.#at) {
+        this.#arm();
+        return;
+      }
+      const onDue = this.#onDue;
+      this.#onDue = undefined;
+      onDue?.();
+    }, delay);
+  }
+}

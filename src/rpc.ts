@@ -1,0 +1,383 @@
+/**
+ * One JSON-RPC 2.0 connection over one WebSocket: integer ids, a pending map, per-call timeouts
+ * (one timer per connection, not one per call), AbortSignal support, and routing of
+ * notifications (`subscription`, `heartbeat`). It knows nothing about authentication.
+ * @module
+ */
+import { ConnectionClosedError, RequestTimeoutError, RpcError, type RpcErrorData } from './errors.js';
+
+/** The subset of the WHATWG WebSocket API this library uses (Node's `ws` and browsers both fit). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket constructor, e.g. `ws`'s, or `globalThis.WebSocket` in a browser. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** Where a connection delivers what is not a response to one of its calls. */
+export interface RpcHandlers {
+  /** A `subscription` notification. */
+  onNotification(channel: string, data: unknown): void;
+  /** A `heartbeat` notification (`type` is `heartbeat` or `test_request`). */
+  onHeartbeat(type: string): void;
+  /** The socket closed (after every pending call was rejected). */
+  onClose(code: number, reason: string): void;
+  /** A frame that is not JSON or not JSON-RPC: reported, then dropped. */
+  onProtocolError(error: Error): void;
+}
+
+interface Pending {
+  readonly method: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly deadline: number;
+  readonly timeout: number;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
+}
+
+const OPEN = 1;
+const NO_TIMER = Number.POSITIVE_INFINITY;
+
+/** How a socket closed. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** Options for {@link RpcConnection.open}. */
+export interface OpenOptions {
+  readonly url: string;
+  readonly WebSocket: WebSocketConstructor;
+  /** How long to wait for the socket to open, in ms. */
+  readonly connectTimeout: number;
+  readonly handlers: RpcHandlers;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** One JSON-RPC connection. Create with {@link RpcConnection.open}. */
+export class RpcConnection {
+  readonly #socket: WebSocketLike;
+  readonly #handlers: RpcHandlers;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = NO_TIMER;
+  #closed = false;
+  #closeError: ((method: string) => Error) | undefined;
+  #resolveClosed!: (info: CloseInfo) => void;
+  /** Resolves once the socket has closed, however that happened. */
+  readonly closed: Promise<CloseInfo> = new Promise((resolve) => {
+    this.#resolveClosed = resolve;
+  });
+  /** Set on every inbound frame; the heartbeat watchdog reads and clears it. */
+  receivedSinceCheck = false;
+
+  private constructor(socket: WebSocketLike, handlers: RpcHandlers) {
+    this.#socket = socket;
+    this.#handlers = handlers;
+  }
+
+  /** Open a socket and resolve once it is open; rejects with {@link ConnectionClosedError} if it fails. */
+  static open(options: OpenOptions): Promise<RpcConnection> {
+    return new Promise((resolve, reject) => {
+      const { signal } = options;
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      let socket: WebSocketLike;
+      try {
+        socket = new options.WebSocket(options.url);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      const connection = new RpcConnection(socket, options.handlers);
+      let settled = false;
+      const finish = (error?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) {
+          connection.#attach();
+          resolve(connection);
+        } else {
+          socket.onopen = socket.onclose = socket.onerror = socket.onmessage = null;
+          connection.#closed = true;
+          terminate(socket);
+          reject(error);
+        }
+      };
+      const onAbort = (): void => finish(signal?.reason);
+      const timer = setTimeout(
+        () =>
+          finish(
+            new ConnectionClosedError(
+              undefined,
+              undefined,
+              `no connection within ${options.connectTimeout} ms`,
+            ),
+          ),
+        options.connectTimeout,
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let lastError = '';
+      socket.onerror = (event) => {
+        lastError = describeSocketError(event);
+      };
+      socket.onclose = (event) =>
+        finish(new ConnectionClosedError(undefined, event.code, event.reason || lastError));
+      socket.onopen = () => finish();
+    });
+  }
+
+  #attach(): void {
+    const socket = this.#socket;
+    socket.onmessage = (event) => this.#onFrame(event.data);
+    socket.onerror = () => {
+      // The close event that follows carries what matters; errors alone change nothing.
+    };
+    socket.onclose = (event) => this.#onClose(event.code, event.reason);
+  }
+
+  /** True until the socket closes. */
+  get isOpen(): boolean {
+    return !this.#closed && this.#socket.readyState === OPEN;
+  }
+
+  /** Number of calls waiting for a response. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Send a request and resolve with its `result`.
+   * Rejects with {@link RpcError}, {@link RequestTimeoutError}, {@link ConnectionClosedError}, or the signal's reason.
+   */
+  call(method: string, params: object | undefined, timeout: number, signal?: AbortSignal): Promise<unknown> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (!this.isOpen) return Promise.reject(new ConnectionClosedError(method));
+    const id = this.#nextId++;
+    const frame =
+      params === undefined
+        ? `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)}}`
+        : `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
+    return new Promise((resolve, reject) => {
+      const onAbort = signal
+        ? () => {
+            if (this.#pending.delete(id)) reject(signal.reason);
+          }
+        : undefined;
+      const deadline = Date.now() + timeout;
+      this.#pending.set(id, { method, resolve, reject, deadline, timeout, signal, onAbort });
+      if (onAbort) signal?.addEventListener('abort', onAbort, { once: true });
+      if (deadline < this.#timerAt) this.#armTimer(deadline);
+      try {
+        this.#socket.send(frame);
+      } catch (error) {
+        this.#settle(id);
+        reject(
+          new ConnectionClosedError(method, undefined, error instanceof Error ? error.message : undefined),
+        );
+      }
+    });
+  }
+
+  /** Choose the error pending calls get when the peer closes the socket (default {@link ConnectionClosedError}). */
+  setCloseError(errorFor: (method: string) => Error): void {
+    this.#closeError = errorFor;
+  }
+
+  /**
+   * Send a request that gets no response (Deribit's `private/logout`). Returns false if the socket is not open.
+   */
+  sendOnly(method: string, params: object | undefined): boolean {
+    if (!this.isOpen) return false;
+    const id = this.#nextId++;
+    try {
+      this.#socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Close on our own initiative: reject every pending call at once with `errorFor(method)`, close politely,
+   * and resolve when the socket has closed (it is terminated if the peer has not answered within `graceMs`).
+   * `onClose` is not called: the caller already knows.
+   */
+  shutdown(
+    code: number,
+    reason: string,
+    errorFor: (method: string) => Error,
+    graceMs = 1000,
+  ): Promise<CloseInfo> {
+    if (this.#closed) return this.closed;
+    this.#closed = true;
+    this.#clearTimer();
+    this.#rejectAll(errorFor);
+    const socket = this.#socket;
+    socket.onmessage = socket.onerror = null;
+    const grace = setTimeout(() => {
+      terminate(socket);
+      finish(code, reason);
+    }, graceMs);
+    const finish = (closeCode: number, closeReason: string): void => {
+      clearTimeout(grace);
+      socket.onclose = null;
+      this.#resolveClosed({ code: closeCode, reason: closeReason });
+    };
+    socket.onclose = (event) => finish(event.code, event.reason);
+    try {
+      socket.close(code, reason);
+    } catch {
+      terminate(socket);
+      finish(code, reason);
+    }
+    return this.closed;
+  }
+
+  /**
+   * Drop the socket at once (a dead connection gets no closing handshake) and reject every pending call now,
+   * without waiting for the close event.
+   */
+  terminate(code = 4000, reason = 'terminated'): void {
+    if (this.#closed) return;
+    terminate(this.#socket);
+    this.#onClose(code, reason);
+  }
+
+  #onFrame(data: unknown): void {
+    this.receivedSinceCheck = true;
+    let message: unknown;
+    try {
+      message = JSON.parse(typeof data === 'string' ? data : String(data));
+    } catch {
+      this.#handlers.onProtocolError(new Error('received a frame that is not JSON; dropped'));
+      return;
+    }
+    if (typeof message !== 'object' || message === null) {
+      this.#handlers.onProtocolError(
+        new Error('received a JSON frame that is not a JSON-RPC object; dropped'),
+      );
+      return;
+    }
+    const frame = message as {
+      id?: unknown;
+      method?: unknown;
+      params?: { channel?: unknown; data?: unknown; type?: unknown };
+      result?: unknown;
+      error?: { code?: unknown; message?: unknown; data?: unknown };
+    };
+    if (typeof frame.id === 'number') {
+      const pending = this.#settle(frame.id);
+      if (!pending) return; // a late answer to a call that already timed out or was aborted
+      const error = frame.error;
+      if (error !== undefined && error !== null) {
+        const code = typeof error.code === 'number' ? error.code : Number(error.code);
+        const text = typeof error.message === 'string' ? error.message : 'unknown error';
+        const errorData =
+          typeof error.data === 'object' && error.data !== null ? (error.data as RpcErrorData) : undefined;
+        pending.reject(new RpcError(pending.method, code, text, errorData));
+      } else {
+        pending.resolve(frame.result);
+      }
+      return;
+    }
+    if (frame.method === 'subscription' && typeof frame.params?.channel === 'string') {
+      this.#handlers.onNotification(frame.params.channel, frame.params.data);
+      return;
+    }
+    if (frame.method === 'heartbeat') {
+      this.#handlers.onHeartbeat(typeof frame.params?.type === 'string' ? frame.params.type : 'heartbeat');
+      return;
+    }
+    this.#handlers.onProtocolError(
+      new Error('received a JSON-RPC frame this client does not understand; dropped'),
+    );
+  }
+
+  #settle(id: number): Pending | undefined {
+    const pending = this.#pending.get(id);
+    if (!pending) return undefined;
+    this.#pending.delete(id);
+    if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
+    return pending;
+  }
+
+  #armTimer(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - Date.now()));
+  }
+
+  /** Reject every call past its deadline, then re-arm for the earliest remaining one. */
+  #expire(): void {
+    this.#timer = undefined;
+    this.#timerAt = NO_TIMER;
+    const now = Date.now();
+    let next = NO_TIMER;
+    for (const [id, pending] of this.#pending) {
+      if (pending.deadline <= now) {
+        this.#settle(id);
+        pending.reject(new RequestTimeoutError(pending.method, pending.timeout));
+      } else if (pending.deadline < next) {
+        next = pending.deadline;
+      }
+    }
+    if (next !== NO_TIMER) this.#armTimer(next);
+  }
+
+  #onClose(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const socket = this.#socket;
+    socket.onmessage = socket.onclose = socket.onerror = null;
+    this.#clearTimer();
+    this.#rejectAll(this.#closeError ?? ((method) => new ConnectionClosedError(method, code, reason)));
+    this.#resolveClosed({ code, reason });
+    this.#handlers.onClose(code, reason);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = NO_TIMER;
+  }
+
+  #rejectAll(errorFor: (method: string) => Error): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const call of pending) {
+      if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort);
+      call.reject(errorFor(call.method));
+    }
+  }
+}
+
+function terminate(socket: WebSocketLike): void {
+  const withTerminate = socket as WebSocketLike & { terminate?: () => void };
+  try {
+    if (typeof withTerminate.terminate === 'function') withTerminate.terminate();
+    else socket.close();
+  } catch {
+    // Already closing: nothing more to do.
+  }
+}
+
+function describeSocketError(event: unknown): string {
+  if (typeof event === 'object' && event !== null && 'message' in event) {
+    const { message } = event as { message: unknown };
+    if (typeof message === 'string') return message;
+  }
+  return 'socket error';
+}

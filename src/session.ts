@@ -1,0 +1,853 @@
+/**
+ * DeribitSession: owns one socket and drives the state machine — connect, authenticate, refresh,
+ * reconnect, resubscribe, heartbeats, cancel-on-disconnect, logout.
+ * @module
+ */
+import { EventEmitter } from 'eventemitter3';
+import WebSocketImpl from 'isomorphic-ws';
+import {
+  clockOffsetFrom,
+  credentialParams,
+  type Grant,
+  parseTokenResult,
+  refreshParams,
+  type TokenSet,
+} from './auth.js';
+import { ErrorCode } from './codes.js';
+import {
+  AuthenticationError,
+  ConnectionClosedError,
+  classify,
+  RequestTimeoutError,
+  RpcError,
+  SessionClosedError,
+} from './errors.js';
+import type { ClosedEvent, CloseReason, SessionEvents, WarningEvent } from './events.js';
+import { HeartbeatWatchdog } from './heartbeat.js';
+import { type Logger, type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
+import { abortableSleep, retryWithBackoff } from './reconnect.js';
+import { DeadlineTimer, refreshDelay } from './refresh.js';
+import { RpcConnection, type RpcHandlers, type WebSocketConstructor } from './rpc.js';
+import { missingScope, parseScope, type Scope } from './scope.js';
+import { isReady, type SessionState, type TransitionReason, transition } from './state.js';
+import { chunk, type NotificationHandler, SubscriptionRegistry, splitChannels } from './subscriptions.js';
+
+/** Per-call options of {@link DeribitSession.call}. */
+export interface CallOptions {
+  /** ms to wait for authentication plus the response. Default: the session's `requestTimeout`. */
+  readonly timeout?: number;
+  /** Abort the call (it rejects with the signal's reason; a response that arrives later is ignored). */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link DeribitSession.logout}. */
+export interface LogoutOptions {
+  /** Invalidate every token of this session on the server. Default `true`. */
+  readonly invalidateToken?: boolean;
+  /** ms to wait for the server to close the socket. Default: the session's `logoutTimeout`. */
+  readonly timeout?: number;
+}
+
+/** What `logout()` achieved. */
+export interface LogoutResult {
+  /** True when `private/logout` was sent and the server closed the socket. */
+  readonly confirmed: boolean;
+}
+
+interface ReadyWaiter {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  /** `connect()` callers get the fatal error itself; calls get a {@link SessionClosedError}. */
+  readonly isConnect: boolean;
+}
+
+/** Shortest safety margin, ms: a token is treated as expired this long before the server says so. */
+const MAX_EXPIRY_SAFETY_MS = 5000;
+/** After a failed transient refresh, retry after this long (ms), or half the remaining life if sooner. */
+const REFRESH_RETRY_MS = 1000;
+
+const defaultWebSocket = WebSocketImpl as unknown as WebSocketConstructor;
+const noop = (): void => {};
+
+/**
+ * One authenticated Deribit session on one WebSocket, kept alive for as long as you need it.
+ *
+ * ```ts
+ * const session = new DeribitSession({ url: DERIBIT_TESTNET, credentials: { clientId, clientSecret } });
+ * await session.connect();
+ * const summary = await session.call('private/get_account_summary', { currency: 'BTC' });
+ * await session.close();
+ * ```
+ */
+export class DeribitSession extends EventEmitter<SessionEvents> {
+  readonly #options: ResolvedOptions;
+  readonly #WebSocket: WebSocketConstructor;
+  #state: SessionState = 'disconnected';
+  #rpc: RpcConnection | undefined;
+  #tokens: TokenSet | undefined;
+  #refreshToken: string | undefined;
+  #clockOffset = 0;
+  #hasAuthenticated = false;
+  readonly #refreshTimer = new DeadlineTimer();
+  readonly #expiryTimer = new DeadlineTimer();
+  #watchdog: HeartbeatWatchdog | undefined;
+  #lifecycle = new AbortController();
+  #looping = false;
+  #refreshing: Promise<void> | undefined;
+  #disconnectReason: TransitionReason = 'socket-closed';
+  #onStableBreak: ((error: Error) => void) | undefined;
+  readonly #waiters = new Set<ReadyWaiter>();
+  readonly #registry: SubscriptionRegistry;
+  #closing: Promise<void> | undefined;
+  /** Set when logout or close begins: no new work is accepted. */
+  #ending = false;
+
+  /**
+   * @param options - see {@link SessionOptions}; throws `TypeError` at once for invalid options.
+   */
+  constructor(options: SessionOptions) {
+    super();
+    this.#options = resolveOptions(options);
+    this.#WebSocket = options.WebSocket ?? defaultWebSocket;
+    this.#refreshToken = options.refreshToken;
+    this.#registry = new SubscriptionRegistry((error, channel) =>
+      this.#report(toError(error, `a handler for ${channel} threw`)),
+    );
+  }
+
+  /** Current state. */
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  /** The granted scope of the current token (parsed), or undefined before the first authentication. */
+  get scope(): Scope | undefined {
+    return this.#tokens?.scope;
+  }
+
+  /** ms epoch at which the current access token expires, or undefined before the first authentication. */
+  get expiresAt(): number | undefined {
+    return this.#tokens?.expiresAt;
+  }
+
+  /** The endpoint this session connects to. */
+  get url(): string {
+    return this.#options.url;
+  }
+
+  /** Channels with at least one handler (restored after every reconnect). */
+  get channels(): string[] {
+    return this.#registry.channels();
+  }
+
+  /**
+   * Connect and authenticate. Resolves once authenticated; keeps trying transient failures with backoff;
+   * rejects with the fatal error (e.g. {@link AuthenticationError} for bad credentials), after which the
+   * session is `closed`. Calling it again while connecting or connected returns the same outcome.
+   */
+  connect(): Promise<void> {
+    if (this.#ending || this.#state === 'closed') return Promise.reject(new SessionClosedError());
+    if (isReady(this.#state)) return Promise.resolve();
+    const ready = new Promise<void>((resolve, reject) => {
+      this.#waiters.add({ resolve, reject, isConnect: true });
+    });
+    void this.#runLoop();
+    return ready;
+  }
+
+  /**
+   * Call any JSON-RPC method and resolve with its `result`. While the session is not authenticated the call
+   * waits for it (within its timeout). Rejects with {@link RpcError}, {@link RequestTimeoutError},
+   * {@link ConnectionClosedError} (in flight when the socket dropped: outcome unknown; never replayed) or
+   * {@link SessionClosedError}.
+   */
+  call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T> {
+    const rpc = this.#rpc;
+    const timeout = options?.timeout ?? this.#options.requestTimeout;
+    if (rpc !== undefined && (this.#state === 'authenticated' || this.#state === 'refreshing')) {
+      if (typeof method !== 'string' || method === '')
+        return Promise.reject(new TypeError('method must be a non-empty string'));
+      return rpc.call(method, params, timeout, options?.signal) as Promise<T>;
+    }
+    return this.#callWhenReady<T>(method, params, timeout, options?.signal);
+  }
+
+  async #callWhenReady<T>(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    if (typeof method !== 'string' || method === '') throw new TypeError('method must be a non-empty string');
+    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+      throw new TypeError('params must be an object');
+    }
+    if (!(timeout > 0)) throw new TypeError('timeout must be a positive number of ms');
+    const started = Date.now();
+    await this.#whenReady(method, timeout, signal);
+    const rpc = this.#rpc;
+    if (rpc === undefined) throw new ConnectionClosedError(method);
+    return rpc.call(method, params, Math.max(1, timeout - (Date.now() - started)), signal) as Promise<T>;
+  }
+
+  /** Wait until authenticated, bounded by `timeout`; rejects at once if nothing is trying to connect. */
+  #whenReady(method: string, timeout: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#ending || this.#state === 'closed') return Promise.reject(new SessionClosedError());
+    if (isReady(this.#state)) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#state === 'disconnected' && !this.#looping) {
+      return Promise.reject(
+        new ConnectionClosedError(undefined, undefined, `not connected: call connect() before ${method}`),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#waiters.delete(waiter);
+      };
+      const waiter: ReadyWaiter = {
+        resolve: () => {
+          cleanup();
+          resolve();
+        },
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+        isConnect: false,
+      };
+      const onAbort = (): void => waiter.reject(signal?.reason);
+      const timer = setTimeout(() => waiter.reject(new RequestTimeoutError(method, timeout, true)), timeout);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.add(waiter);
+    });
+  }
+
+  /**
+   * Subscribe `handler` to one or more channels. Resolves once the server confirmed them (or, while
+   * reconnecting, once the session is authenticated again). Channels stay subscribed across reconnects.
+   * Returns an idempotent unsubscribe; the server is unsubscribed when a channel's last handler goes.
+   */
+  async subscribe<T = unknown>(
+    channels: string | readonly string[],
+    handler: NotificationHandler<T>,
+    options?: CallOptions,
+  ): Promise<() => Promise<void>> {
+    const list = typeof channels === 'string' ? [channels] : [...channels];
+    if (list.length === 0 || list.some((channel) => typeof channel !== 'string' || channel.trim() === '')) {
+      throw new TypeError('channels must be one or more non-empty strings');
+    }
+    if (typeof handler !== 'function') throw new TypeError('handler must be a function');
+    if (this.#ending || this.#state === 'closed') throw new SessionClosedError();
+    const registration = this.#registry.add(list, handler as NotificationHandler);
+    const unsubscribe = async (): Promise<void> => {
+      const emptied = registration.remove();
+      if (emptied.length > 0) await this.#unsubscribeOnServer(emptied);
+    };
+    try {
+      await this.#whenReady('subscribe', options?.timeout ?? this.#options.requestTimeout, options?.signal);
+      const rpc = this.#rpc;
+      const pending = registration.added.filter((channel) => !this.#registry.confirmed.has(channel));
+      if (rpc !== undefined && pending.length > 0) await this.#subscribeOnServer(rpc, pending, true);
+    } catch (error) {
+      // A connection failure keeps the registration: it is restored after the reconnect. Anything else undoes it.
+      if (!(error instanceof ConnectionClosedError)) {
+        registration.remove();
+        throw error;
+      }
+    }
+    return unsubscribe;
+  }
+
+  /**
+   * Log out: send `private/logout` (it has no response), wait (bounded) for the server to close the socket,
+   * and close the session. Note: logging out does not trigger cancel-on-disconnect, so open orders stay open.
+   * If the socket is down the session still ends locally and `confirmed` is false.
+   */
+  async logout(options: LogoutOptions = {}): Promise<LogoutResult> {
+    if (this.#state === 'closed') {
+      await this.#closing;
+      return { confirmed: false };
+    }
+    const invalidateToken = options.invalidateToken ?? true;
+    const timeout = options.timeout ?? this.#options.logoutTimeout;
+    this.#ending = true;
+    const rpc = isReady(this.#state) ? this.#rpc : undefined;
+    this.#rpc = undefined;
+    rpc?.setCloseError(
+      (method) => new SessionClosedError(`logged out before ${method} was answered: the outcome is unknown`),
+    );
+    let confirmed = false;
+    if (rpc?.sendOnly('private/logout', { invalidate_token: invalidateToken })) {
+      const waitForClose = new AbortController();
+      await Promise.race([rpc.closed, abortableSleep(timeout, waitForClose.signal).catch(noop)]);
+      waitForClose.abort();
+      confirmed = !rpc.isOpen;
+    }
+    if (!confirmed) {
+      this.#warn({
+        code: 'logout-unconfirmed',
+        message: rpc
+          ? 'the server did not close the socket after private/logout in time'
+          : 'logged out locally: the socket was down',
+      });
+    }
+    await this.#shutdown('logout', undefined, rpc);
+    return { confirmed };
+  }
+
+  /** Close the socket and end the session without logging out (tokens stay valid until they expire). Idempotent. */
+  close(): Promise<void> {
+    return this.#shutdown('close');
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connection loop
+
+  async #runLoop(): Promise<void> {
+    if (this.#looping || this.#state === 'closed') return;
+    this.#looping = true;
+    const signal = this.#lifecycle.signal;
+    const policy = this.#options.reconnect;
+    try {
+      const establish = async (): Promise<void> => {
+        await this.#establish(signal);
+        if (policy && policy.stableAfter > 0) await this.#waitStable(policy.stableAfter, signal);
+      };
+      if (policy === false) await establish();
+      else {
+        await retryWithBackoff(establish, policy, {
+          signal,
+          shouldRetry: (error) => {
+            const kind = classify(error);
+            return kind === 'retry' || kind === 'reauth';
+          },
+          onRetry: (info) => {
+            this.#log('info', 'reconnecting', {
+              attempt: info.attempt,
+              delay: info.delay,
+              error: info.error.message,
+            });
+            this.emit('reconnecting', info);
+          },
+        });
+      }
+    } catch (error) {
+      if (this.#is('closed') || signal.aborted) return;
+      const failure = toError(error, 'connection failed');
+      const kind = classify(failure);
+      if (kind === 'fatal' || kind === 'caller') {
+        await this.#shutdown('fatal', failure);
+        return;
+      }
+      // Out of retries (or reconnect disabled): stay disconnected; waiters learn why.
+      this.#rejectWaiters(failure, failure);
+      this.#report(failure);
+    } finally {
+      this.#looping = false;
+    }
+  }
+
+  /** One attempt: open a socket, authenticate, restore heartbeat/COD/subscriptions. Throws on failure. */
+  async #establish(signal: AbortSignal): Promise<void> {
+    this.#setState('connecting', this.#hasAuthenticated ? 'reconnect' : 'connect');
+    let rpc: RpcConnection;
+    try {
+      rpc = await RpcConnection.open({
+        url: this.#options.url,
+        WebSocket: this.#WebSocket,
+        connectTimeout: this.#options.connectTimeout,
+        handlers: this.#handlersFor(() => rpc),
+        signal,
+      });
+    } catch (error) {
+      if (this.#is('connecting')) {
+        this.#setState('disconnected', 'socket-error');
+        const closed = error instanceof ConnectionClosedError ? error : undefined;
+        this.emit('disconnected', {
+          code: closed?.closeCode ?? 1006,
+          reason: closed?.message ?? 'connection failed',
+          willReconnect: this.#willReconnect(),
+        });
+      }
+      throw error;
+    }
+    if (!this.#is('connecting')) {
+      void rpc.shutdown(1000, 'session closed', () => new SessionClosedError());
+      throw new SessionClosedError();
+    }
+    this.#rpc = rpc;
+    this.#disconnectReason = 'socket-closed';
+    this.#setState('authenticating', 'socket-open');
+    try {
+      const grant = await this.#authenticate(rpc);
+      await this.#restore(rpc);
+      if (this.#rpc !== rpc)
+        throw new ConnectionClosedError(undefined, undefined, 'socket lost during authentication');
+      this.#hasAuthenticated = true;
+      this.#setState('authenticated', 'auth-ok');
+      this.#announceAuthenticated(grant);
+    } catch (error) {
+      if (this.#rpc === rpc) {
+        // Auth failed on a live socket: drop it quietly; the loop decides what comes next.
+        this.#rpc = undefined;
+        void rpc.shutdown(1000, 'authentication failed', (method) => new ConnectionClosedError(method));
+        if (this.#is('authenticating')) this.#setState('disconnected', 'auth-retryable-error');
+      }
+      throw error;
+    }
+  }
+
+  /** Resolve once the socket stayed up for `ms`; reject if it closes sooner (a flap counts as a failed attempt). */
+  #waitStable(ms: number, signal: AbortSignal): Promise<void> {
+    if (!isReady(this.#state))
+      return Promise.reject(new ConnectionClosedError(undefined, undefined, 'socket lost'));
+    return new Promise<void>((resolve, reject) => {
+      const done = (error?: Error): void => {
+        this.#onStableBreak = undefined;
+        stableFor.abort();
+        if (error) reject(error);
+        else resolve();
+      };
+      const stableFor = new AbortController();
+      this.#onStableBreak = done;
+      abortableSleep(ms, AbortSignal.any([signal, stableFor.signal])).then(
+        () => done(),
+        (error: unknown) => {
+          if (!stableFor.signal.aborted) done(toError(error, 'aborted'));
+        },
+      );
+    });
+  }
+
+  #handlersFor(current: () => RpcConnection): RpcHandlers {
+    return {
+      onNotification: (channel, data) => this.#registry.dispatch(channel, data),
+      onHeartbeat: (type) => {
+        if (type !== 'test_request') return;
+        current().call('public/test', undefined, this.#options.requestTimeout).catch(noop);
+      },
+      onClose: (code, reason) => this.#onSocketClosed(current(), code, reason),
+      onProtocolError: (error) => this.#report(error),
+    };
+  }
+
+  #onSocketClosed(rpc: RpcConnection, code: number, reason: string): void {
+    if (rpc !== this.#rpc) return; // an old socket, or one we closed ourselves
+    this.#rpc = undefined;
+    this.#stopConnectionTimers();
+    this.#registry.confirmed.clear();
+    const willReconnect = this.#willReconnect();
+    this.#log('warn', 'socket closed', { code, reason, willReconnect });
+    if (this.#state !== 'disconnected' && this.#state !== 'closed') {
+      this.#setState('disconnected', this.#disconnectReason);
+    }
+    this.emit('disconnected', { code, reason, willReconnect });
+    const stableBreak = this.#onStableBreak;
+    if (stableBreak) stableBreak(new ConnectionClosedError(undefined, code, reason));
+    else if (willReconnect) void this.#runLoop();
+    else if (!this.#looping) this.#rejectWaiters(new ConnectionClosedError(undefined, code, reason));
+  }
+
+  #willReconnect(): boolean {
+    return this.#options.reconnect !== false && this.#state !== 'closed' && !this.#lifecycle.signal.aborted;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Authentication and refresh
+
+  /** Authenticate a fresh socket: refresh token first where it can still work, then credentials. */
+  async #authenticate(rpc: RpcConnection): Promise<Grant> {
+    const refreshToken = this.#refreshToken;
+    const sessionScoped = this.#tokens === undefined || this.#tokens.scope.sessionName !== undefined;
+    const hasCredentials = this.#options.credentials !== undefined;
+    // Connection-scoped tokens die with their socket: skip them when credentials can do the job.
+    if (refreshToken !== undefined && (sessionScoped || !hasCredentials)) {
+      try {
+        this.#adopt(await this.#authCall(rpc, refreshParams(refreshToken)));
+        return 'refresh_token';
+      } catch (error) {
+        if (!(error instanceof RpcError) || classify(error) === 'retry') throw error;
+        this.#refreshToken = undefined;
+        this.#log('warn', 'refresh token rejected; falling back to credentials', { code: error.code });
+        if (!hasCredentials) {
+          throw new AuthenticationError(
+            `the refresh token was rejected (${error.code} ${error.deribitMessage}) and there are no credentials to fall back on`,
+            {
+              cause: error,
+            },
+          );
+        }
+      }
+    }
+    this.#adopt(await this.#authenticateWithCredentials(rpc));
+    return this.#options.grant;
+  }
+
+  async #authenticateWithCredentials(rpc: RpcConnection): Promise<TokenSet> {
+    const { credentials, grant, scope, signatureData } = this.#options;
+    if (credentials === undefined) throw new AuthenticationError('no credentials to authenticate with');
+    const attempt = async (): Promise<TokenSet> =>
+      this.#authCall(
+        rpc,
+        await credentialParams(grant, credentials, {
+          scope,
+          data: signatureData,
+          clockOffset: this.#clockOffset,
+        }),
+      );
+    try {
+      try {
+        return await attempt();
+      } catch (error) {
+        // A signature refused for its timestamp: learn the server's clock and sign once more.
+        if (
+          !(error instanceof RpcError) ||
+          error.code !== ErrorCode.unauthorized ||
+          grant !== 'client_signature'
+        )
+          throw error;
+        await this.#syncClock(rpc);
+        return await attempt();
+      }
+    } catch (error) {
+      if (
+        error instanceof RpcError &&
+        (error.code === ErrorCode.invalidCredentials || error.code === ErrorCode.unauthorized)
+      ) {
+        throw new AuthenticationError(
+          `authentication with ${grant} failed: ${error.code} ${error.deribitMessage}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #syncClock(rpc: RpcConnection): Promise<void> {
+    const sentAt = Date.now();
+    const serverTime = await rpc.call('public/get_time', undefined, this.#options.requestTimeout);
+    if (typeof serverTime !== 'number') return;
+    this.#clockOffset = clockOffsetFrom(serverTime, sentAt, Date.now());
+    this.#log('info', 'clock offset measured', { offsetMs: Math.round(this.#clockOffset) });
+  }
+
+  async #authCall(rpc: RpcConnection, params: Record<string, unknown>): Promise<TokenSet> {
+    const result = await rpc.call('public/auth', params, this.#options.requestTimeout);
+    return parseTokenResult(result);
+  }
+
+  /** Make `tokens` current: remember the newest refresh token, announce them, schedule renewal. */
+  #adopt(tokens: TokenSet): void {
+    this.#tokens = tokens;
+    this.#refreshToken = tokens.refreshToken;
+    this.emit('tokens', {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiresAt: tokens.expiresAt,
+      scope: tokens.scope,
+    });
+    if (this.#options.scope !== undefined) {
+      const missing = missingScope(parseScope(this.#options.scope), tokens.scope);
+      if (missing.length > 0) {
+        this.#warn({
+          code: 'scope-narrowed',
+          message: `the server granted less than requested: ${missing.join(' ')}`,
+          items: missing,
+        });
+      }
+    }
+    this.#scheduleRenewal(tokens);
+  }
+
+  #announceAuthenticated(grant: Grant): void {
+    const tokens = this.#tokens;
+    if (!tokens) return;
+    this.#log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
+    this.emit('authenticated', { scope: tokens.scope, expiresAt: tokens.expiresAt, grant });
+  }
+
+  #scheduleRenewal(tokens: TokenSet): void {
+    const now = Date.now();
+    this.#refreshTimer.schedule(
+      now + refreshDelay(tokens.expiresIn, this.#options.refresh),
+      () => void this.#refresh(),
+    );
+    const safety = Math.min(MAX_EXPIRY_SAFETY_MS, tokens.expiresIn * 50); // 5 % of the life, at most 5 s
+    this.#expiryTimer.schedule(tokens.expiresAt - safety, () => void this.#onTokenExpired());
+  }
+
+  /** Single-flight scheduled refresh over the live socket. */
+  #refresh(): Promise<void> {
+    this.#refreshing ??= this.#doRefresh().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  async #doRefresh(): Promise<void> {
+    const rpc = this.#rpc;
+    const refreshToken = this.#refreshToken;
+    if (rpc === undefined || this.#state !== 'authenticated') return;
+    if (refreshToken === undefined) {
+      await this.#reauthenticateInPlace(rpc, 'refresh-rejected');
+      return;
+    }
+    this.#setState('refreshing', 'refresh-due');
+    try {
+      const tokens = await this.#authCall(rpc, refreshParams(refreshToken));
+      if (rpc !== this.#rpc || !this.#is('refreshing')) return;
+      this.#adopt(tokens);
+      this.#setState('authenticated', 'refresh-ok');
+      this.emit('refreshed', { scope: tokens.scope, expiresAt: tokens.expiresAt });
+    } catch (error) {
+      if (rpc !== this.#rpc || !this.#is('refreshing')) return; // the socket went: reconnecting handles it
+      if (error instanceof RpcError && classify(error) !== 'retry') {
+        this.#log('warn', 'refresh rejected; re-authenticating with credentials', { code: error.code });
+        this.#refreshToken = undefined;
+        await this.#reauthenticateInPlace(rpc, 'refresh-rejected');
+        return;
+      }
+      // Transient (timeout, rate limit): try again soon while the token is still good; the expiry guard backs this up.
+      this.#setState('authenticated', 'refresh-ok');
+      const remaining = (this.#tokens?.expiresAt ?? Date.now()) - Date.now();
+      this.#refreshTimer.schedule(
+        Date.now() + Math.min(REFRESH_RETRY_MS, Math.max(0, remaining / 2)),
+        () => void this.#refresh(),
+      );
+      this.#report(toError(error, 'token refresh failed'));
+    }
+  }
+
+  /** The token is about to expire without a successful refresh: stop using it and authenticate again. */
+  async #onTokenExpired(): Promise<void> {
+    const rpc = this.#rpc;
+    if (rpc === undefined || !isReady(this.#state)) return;
+    this.#log('warn', 'access token about to expire without refresh; re-authenticating');
+    await this.#reauthenticateInPlace(rpc, 'token-expired');
+  }
+
+  /** Full authentication on the live socket (calls wait meanwhile). Fatal errors close; others drop the socket. */
+  async #reauthenticateInPlace(rpc: RpcConnection, reason: TransitionReason): Promise<void> {
+    this.#refreshTimer.cancel();
+    this.#expiryTimer.cancel();
+    if (this.#state !== 'authenticating') this.#setState('authenticating', reason);
+    try {
+      const grant = await this.#authenticate(rpc);
+      if (rpc !== this.#rpc || !this.#is('authenticating')) return;
+      this.#setState('authenticated', 'auth-ok');
+      this.#announceAuthenticated(grant);
+    } catch (error) {
+      if (rpc !== this.#rpc || this.#state === 'closed') return;
+      const failure = toError(error, 'authentication failed');
+      if (classify(failure) === 'fatal') {
+        await this.#shutdown('fatal', failure);
+        return;
+      }
+      this.#disconnectReason = 'auth-retryable-error';
+      rpc.terminate(4001, 'authentication failed');
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // After authentication: heartbeat, cancel-on-disconnect, subscriptions
+
+  async #restore(rpc: RpcConnection): Promise<void> {
+    const { heartbeatInterval, cancelOnDisconnect, requestTimeout } = this.#options;
+    const tasks: Promise<unknown>[] = [];
+    if (heartbeatInterval !== false) {
+      tasks.push(rpc.call('public/set_heartbeat', { interval: heartbeatInterval }, requestTimeout));
+    }
+    if (cancelOnDisconnect !== false) {
+      tasks.push(
+        rpc.call('private/enable_cancel_on_disconnect', { scope: cancelOnDisconnect }, requestTimeout),
+      );
+    }
+    const channels = this.#registry.channels();
+    if (channels.length > 0) tasks.push(this.#subscribeOnServer(rpc, channels, false));
+    await Promise.all(tasks);
+    if (heartbeatInterval !== false && rpc === this.#rpc) {
+      this.#watchdog?.stop();
+      this.#watchdog = new HeartbeatWatchdog(rpc, heartbeatInterval, () => {
+        this.#log('warn', 'no frame from the server for two heartbeat intervals; dropping the socket');
+        this.#disconnectReason = 'heartbeat-timeout';
+        rpc.terminate(4002, 'heartbeat timeout');
+      });
+    }
+  }
+
+  /** Subscribe channels on `rpc` (public and private separately, ≤ 500 a request); report what the server left out. */
+  async #subscribeOnServer(
+    rpc: RpcConnection,
+    channels: readonly string[],
+    throwOnRefusal: boolean,
+  ): Promise<void> {
+    const { publicChannels, privateChannels } = splitChannels(channels);
+    const requests = [
+      ...chunk(publicChannels).map((part) => ['public/subscribe', part] as const),
+      ...chunk(privateChannels).map((part) => ['private/subscribe', part] as const),
+    ];
+    const results = await Promise.allSettled(
+      requests.map(async ([method, part]) => {
+        const result = await rpc.call(method, { channels: part }, this.#options.requestTimeout);
+        const granted = new Set(
+          Array.isArray(result) ? result.filter((c): c is string => typeof c === 'string') : [],
+        );
+        for (const channel of part) if (granted.has(channel)) this.#registry.confirmed.add(channel);
+        return part.filter((channel) => !granted.has(channel));
+      }),
+    );
+    const missing: string[] = [];
+    for (const [index, outcome] of results.entries()) {
+      if (outcome.status === 'fulfilled') missing.push(...outcome.value);
+      else {
+        const error = outcome.reason;
+        if (!(error instanceof RpcError) || classify(error) === 'retry' || classify(error) === 'reauth')
+          throw error;
+        if (throwOnRefusal) throw error;
+        missing.push(...(requests[index]?.[1] ?? []));
+        this.#report(error);
+      }
+    }
+    if (missing.length > 0) {
+      this.#warn({
+        code: 'channels-missing',
+        message: `the server did not subscribe: ${missing.join(', ')}`,
+        items: missing,
+      });
+    }
+  }
+
+  async #unsubscribeOnServer(channels: string[]): Promise<void> {
+    const rpc = this.#rpc;
+    for (const channel of channels) this.#registry.confirmed.delete(channel);
+    if (rpc === undefined || !isReady(this.#state)) return; // nothing is subscribed on a socket that is not there
+    const { publicChannels, privateChannels } = splitChannels(channels);
+    const calls: Promise<unknown>[] = [];
+    if (publicChannels.length > 0)
+      calls.push(rpc.call('public/unsubscribe', { channels: publicChannels }, this.#options.requestTimeout));
+    if (privateChannels.length > 0)
+      calls.push(
+        rpc.call('private/unsubscribe', { channels: privateChannels }, this.#options.requestTimeout),
+      );
+    try {
+      await Promise.all(calls);
+    } catch (error) {
+      // The handlers are gone either way; a socket that dropped has no subscriptions left to remove.
+      if (!(error instanceof ConnectionClosedError)) throw error;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State, shutdown, reporting
+
+  /** Reads the state afresh (TypeScript would otherwise keep a narrowing across awaits). */
+  #is(state: SessionState): boolean {
+    return this.#state === state;
+  }
+
+  #setState(to: SessionState, reason: TransitionReason): void {
+    const change = transition(this.#state, to, reason);
+    this.#state = to;
+    this.#log('debug', `state ${change.from} → ${change.to}`, { reason });
+    this.emit('state', change);
+    if (isReady(to)) this.#resolveWaiters();
+  }
+
+  #resolveWaiters(): void {
+    for (const waiter of [...this.#waiters]) {
+      this.#waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  /** Reject waiters: `connect()` callers with `forConnect`, calls with `forCalls`. */
+  #rejectWaiters(forConnect: Error, forCalls: Error = forConnect): void {
+    for (const waiter of [...this.#waiters]) {
+      this.#waiters.delete(waiter);
+      waiter.reject(waiter.isConnect ? forConnect : forCalls);
+    }
+  }
+
+  #stopConnectionTimers(): void {
+    this.#refreshTimer.cancel();
+    this.#expiryTimer.cancel();
+    this.#watchdog?.stop();
+    this.#watchdog = undefined;
+  }
+
+  /** End the session for good. `closingRpc` is a socket already detached by logout. */
+  #shutdown(reason: CloseReason, error?: Error, closingRpc?: RpcConnection): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#ending = true;
+    this.#lifecycle.abort(new SessionClosedError());
+    this.#stopConnectionTimers();
+    const rpc = this.#rpc ?? closingRpc;
+    this.#rpc = undefined;
+    const closedError = new SessionClosedError(
+      reason === 'fatal'
+        ? `the session closed after a fatal error: ${error?.message ?? 'unknown'}`
+        : 'the session is closed',
+      error ? { cause: error } : undefined,
+    );
+    const socketClosed = rpc
+      ? rpc.shutdown(
+          1000,
+          reason,
+          (method) =>
+            new SessionClosedError(
+              `the session closed before ${method} was answered: the outcome is unknown`,
+              { cause: error },
+            ),
+        )
+      : Promise.resolve();
+    this.#setState('closed', reason === 'fatal' ? 'auth-fatal-error' : reason);
+    this.#rejectWaiters(error ?? closedError, closedError);
+    this.#registry.clear();
+    const event: ClosedEvent = error ? { reason, error } : { reason };
+    this.#log(reason === 'fatal' ? 'error' : 'info', 'session closed', { reason, error: error?.message });
+    this.emit('closed', event);
+    this.#closing = socketClosed.then(noop, noop);
+    return this.#closing;
+  }
+
+  #warn(warning: WarningEvent): void {
+    this.#log('warn', warning.message, { code: warning.code });
+    this.emit('warning', warning);
+  }
+
+  #report(error: Error): void {
+    this.#log('error', error.message, { name: error.name });
+    this.emit('error', error);
+  }
+
+  #log(level: keyof Logger, message: string, context?: Record<string, unknown>): void {
+    const logger = this.#options.logger;
+    if (!logger) return;
+    try {
+      logger[level](`[deribit-session] ${message}`, context);
+    } catch {
+      // A broken logger must not break the session.
+    }
+  }
+
+  /** A summary without secrets, for `JSON.stringify(session)`. */
+  toJSON(): Record<string, unknown> {
+    return {
+      url: this.#options.url,
+      state: this.#state,
+      scope: this.#tokens?.scopeText,
+      expiresAt: this.#tokens?.expiresAt,
+    };
+  }
+
+  /** Node's `util.inspect` hook: the same summary, never a secret. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `DeribitSession ${JSON.stringify(this.toJSON())}`;
+  }
+}
+
+function toError(error: unknown, fallback: string): Error {
+  return error instanceof Error ? error : new Error(fallback);
+}
