@@ -1,0 +1,96 @@
+/**
+ * Test harness: an emulator per test, sessions that are always closed afterwards, and
+ * event helpers that await instead of sleeping.
+ */
+import type { EventEmitter } from 'eventemitter3';
+import { DeribitSession } from '../../src/index.js';
+import type { SessionEvents } from '../../src/events.js';
+import type { SessionOptions } from '../../src/options.js';
+import { DEFAULT_ACCOUNT, DeribitEmulator, type EmulatorOptions } from '../../src/testing/index.js';
+
+/** Everything a test opened, closed in `afterEach` by {@link Harness.cleanup}. */
+export class Harness {
+  readonly sessions: DeribitSession[] = [];
+  emulator: DeribitEmulator | undefined;
+
+  /** Start an emulator (closed by cleanup). */
+  async start(options: EmulatorOptions = {}): Promise<DeribitEmulator> {
+    this.emulator = await DeribitEmulator.start(options);
+    return this.emulator;
+  }
+
+  /** A session against the current emulator with the default account, heartbeats off, fast reconnects. */
+  session(options: Partial<SessionOptions> = {}): DeribitSession {
+    const emulator = this.emulator;
+    if (!emulator) throw new Error('start the emulator first');
+    const session = new DeribitSession({
+      url: emulator.url,
+      credentials: { clientId: DEFAULT_ACCOUNT.clientId, clientSecret: DEFAULT_ACCOUNT.clientSecret },
+      heartbeat: false,
+      reconnect: { minTimeout: 5, maxTimeout: 50, stableAfter: 0 },
+      ...options,
+    } as SessionOptions);
+    this.sessions.push(session);
+    return session;
+  }
+
+  /** Close every session, then the emulator. */
+  async cleanup(): Promise<void> {
+    await Promise.all(this.sessions.splice(0).map((session) => session.close()));
+    await this.emulator?.close();
+    this.emulator = undefined;
+  }
+}
+
+type EventArgs<K extends keyof SessionEvents> = Parameters<SessionEvents[K]>[0];
+
+/** Resolve with the next `event` whose payload passes `predicate`. */
+export function nextEvent<K extends keyof SessionEvents>(
+  session: EventEmitter<SessionEvents>,
+  event: K,
+  predicate: (payload: EventArgs<K>) => boolean = () => true,
+): Promise<EventArgs<K>> {
+  return new Promise((resolve) => {
+    const listener = (payload: EventArgs<K>): void => {
+      if (!predicate(payload)) return;
+      session.off(event, listener as never);
+      resolve(payload);
+    };
+    session.on(event, listener as never);
+  });
+}
+
+/** Record every payload of every event, for assertions after the fact. */
+export function recordEvents(session: DeribitSession): Array<{ event: keyof SessionEvents; payload: unknown }> {
+  const log: Array<{ event: keyof SessionEvents; payload: unknown }> = [];
+  const names: Array<keyof SessionEvents> = [
+    'state',
+    'authenticated',
+    'refreshed',
+    'disconnected',
+    'reconnecting',
+    'tokens',
+    'warning',
+    'error',
+    'closed',
+    'forked',
+    'exchanged',
+  ];
+  for (const event of names) session.on(event, (payload: unknown) => log.push({ event, payload }));
+  return log;
+}
+
+/** Resolve once `count` events of `event` have been emitted. */
+export function countEvents<K extends keyof SessionEvents>(session: DeribitSession, event: K, count: number): Promise<void> {
+  let seen = 0;
+  return new Promise((resolve) => {
+    const listener = (): void => {
+      seen += 1;
+      if (seen >= count) {
+        session.off(event, listener as never);
+        resolve();
+      }
+    };
+    session.on(event, listener as never);
+  });
+}
