@@ -3,8 +3,8 @@
  * event helpers that await instead of sleeping.
  */
 import type { EventEmitter } from 'eventemitter3';
-import { DeribitSession } from '../../src/index.js';
 import type { SessionEvents } from '../../src/events.js';
+import { DeribitSession } from '../../src/index.js';
 import type { SessionOptions } from '../../src/options.js';
 import { DEFAULT_ACCOUNT, DeribitEmulator, type EmulatorOptions } from '../../src/testing/index.js';
 
@@ -61,7 +61,9 @@ export function nextEvent<K extends keyof SessionEvents>(
 }
 
 /** Record every payload of every event, for assertions after the fact. */
-export function recordEvents(session: DeribitSession): Array<{ event: keyof SessionEvents; payload: unknown }> {
+export function recordEvents(
+  session: DeribitSession,
+): Array<{ event: keyof SessionEvents; payload: unknown }> {
   const log: Array<{ event: keyof SessionEvents; payload: unknown }> = [];
   const names: Array<keyof SessionEvents> = [
     'state',
@@ -81,7 +83,11 @@ export function recordEvents(session: DeribitSession): Array<{ event: keyof Sess
 }
 
 /** Resolve once `count` events of `event` have been emitted. */
-export function countEvents<K extends keyof SessionEvents>(session: DeribitSession, event: K, count: number): Promise<void> {
+export function countEvents<K extends keyof SessionEvents>(
+  session: DeribitSession,
+  event: K,
+  count: number,
+): Promise<void> {
   let seen = 0;
   return new Promise((resolve) => {
     const listener = (): void => {

@@ -21,7 +21,10 @@ describe('authentication', () => {
     expect(session.state).toBe('authenticated');
     expect((await authenticated).grant).toBe('client_signature');
     const auth = emu.received.find((m) => m.method === 'public/auth');
-    expect(auth?.params).toMatchObject({ grant_type: 'client_signature', client_id: DEFAULT_ACCOUNT.clientId });
+    expect(auth?.params).toMatchObject({
+      grant_type: 'client_signature',
+      client_id: DEFAULT_ACCOUNT.clientId,
+    });
     expect(auth?.params['client_secret']).toBeUndefined();
     const summary = await session.call<{ id: number }>('private/get_account_summary', { currency: 'BTC' });
     expect(summary.id).toBe(DEFAULT_ACCOUNT.id);
@@ -32,7 +35,9 @@ describe('authentication', () => {
     const session = h.session({ grant: 'client_credentials' });
     await session.connect();
     expect(authGrants()).toEqual(['client_credentials']);
-    await expect(session.call('private/get_open_orders_by_currency', { currency: 'BTC' })).resolves.toEqual([]);
+    await expect(session.call('private/get_open_orders_by_currency', { currency: 'BTC' })).resolves.toEqual(
+      [],
+    );
   });
 
   it('refresh_token resumes a session, without touching the credentials', async () => {
@@ -46,7 +51,9 @@ describe('authentication', () => {
     await resumed.connect();
     expect(authGrants()).toEqual(['client_signature', 'refresh_token']);
     expect(resumed.scope?.sessionName).toBe('resume');
-    await expect(resumed.call('private/get_account_summary', { currency: 'ETH' })).resolves.toMatchObject({ currency: 'ETH' });
+    await expect(resumed.call('private/get_account_summary', { currency: 'ETH' })).resolves.toMatchObject({
+      currency: 'ETH',
+    });
   });
 
   it('a rejected refresh token falls back to credentials', async () => {
@@ -71,7 +78,10 @@ describe('authentication', () => {
 
   it('bad credentials reject connect() quickly with 13004, close the session, and do not retry', async () => {
     await h.start();
-    const session = h.session({ credentials: { clientId: DEFAULT_ACCOUNT.clientId, clientSecret: 'wrong' }, grant: 'client_credentials' });
+    const session = h.session({
+      credentials: { clientId: DEFAULT_ACCOUNT.clientId, clientSecret: 'wrong' },
+      grant: 'client_credentials',
+    });
     const closed = nextEvent(session, 'closed');
     const started = Date.now();
     const error = await session.connect().then(
@@ -113,7 +123,9 @@ describe('authentication', () => {
   });
 
   it('parses and exposes the granted scope, and warns when it is narrower than requested', async () => {
-    await h.start({ accounts: [{ ...DEFAULT_ACCOUNT, maxScope: 'mainaccount account:read trade:read wallet:none' }] });
+    await h.start({
+      accounts: [{ ...DEFAULT_ACCOUNT, maxScope: 'mainaccount account:read trade:read wallet:none' }],
+    });
     const session = h.session({ scope: 'session:narrow trade:read_write account:read' });
     const warning = nextEvent(session, 'warning', (w) => w.code === 'scope-narrowed');
     await session.connect();
@@ -160,9 +172,11 @@ describe('authentication', () => {
   it('rejects bad options at construction with a TypeError', () => {
     expect(() => new DeribitSession({ url: 'http://x' })).toThrow(TypeError);
     expect(() => new DeribitSession({ url: 'ws://x' })).toThrow(/credentials or a refreshToken/);
-    expect(() => new DeribitSession({ credentials: { clientId: '', clientSecret: 's' } })).toThrow(/clientId/);
-    expect(() => new DeribitSession({ credentials: { clientId: 'a', clientSecret: 's' }, requestTimeout: -1 })).toThrow(
-      /requestTimeout/,
+    expect(() => new DeribitSession({ credentials: { clientId: '', clientSecret: 's' } })).toThrow(
+      /clientId/,
     );
+    expect(
+      () => new DeribitSession({ credentials: { clientId: 'a', clientSecret: 's' }, requestTimeout: -1 }),
+    ).toThrow(/requestTimeout/);
   });
 });

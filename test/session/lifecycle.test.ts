@@ -16,7 +16,9 @@ describe('close()', () => {
     await Promise.all([session.close(), session.close()]);
     await session.close();
     expect(session.state).toBe('closed');
-    expect(events.filter((e) => e.event === 'closed')).toEqual([{ event: 'closed', payload: { reason: 'close' } }]);
+    expect(events.filter((e) => e.event === 'closed')).toEqual([
+      { event: 'closed', payload: { reason: 'close' } },
+    ]);
     await expect(session.call('public/test')).rejects.toBeInstanceOf(SessionClosedError);
     await expect(session.connect()).rejects.toBeInstanceOf(SessionClosedError);
     await expect(session.subscribe('ticker.x', () => {})).rejects.toBeInstanceOf(SessionClosedError);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, countEvents, nextEvent, recordEvents } from '../helpers/harness.js';
+import { countEvents, Harness, nextEvent, recordEvents } from '../helpers/harness.js';
 
 const h = new Harness();
 afterEach(() => h.cleanup());
@@ -44,10 +44,9 @@ describe('scheduled token refresh', () => {
     expect(session.state).toBe('authenticated');
     await session.call('private/get_account_summary', { currency: 'BTC' });
     expect(emu.connectionCount).toBe(1);
-    expect(emu.received.filter((m) => m.method === 'public/auth').map((m) => m.params['grant_type'])).toEqual([
-      'client_signature',
-      'refresh_token',
-    ]);
+    expect(emu.received.filter((m) => m.method === 'public/auth').map((m) => m.params['grant_type'])).toEqual(
+      ['client_signature', 'refresh_token'],
+    );
   });
 
   it('goes authenticated → refreshing → authenticated, and calls keep flowing while refreshing', async () => {
@@ -59,7 +58,11 @@ describe('scheduled token refresh', () => {
     // Sent while the refresh is outstanding: answered without waiting for it.
     await expect(session.call('public/test')).resolves.toBeTruthy();
     expect(session.state).toBe('refreshing');
-    await expect(nextEvent(session, 'state')).resolves.toEqual({ from: 'refreshing', to: 'authenticated', reason: 'refresh-ok' });
+    await expect(nextEvent(session, 'state')).resolves.toEqual({
+      from: 'refreshing',
+      to: 'authenticated',
+      reason: 'refresh-ok',
+    });
   });
 
   it('falls back to a full re-auth with credentials when the refresh is rejected', async () => {
@@ -71,13 +74,13 @@ describe('scheduled token refresh', () => {
     const reauth = nextEvent(session, 'authenticated');
     await expect(reauth).resolves.toMatchObject({ grant: 'client_signature' });
     await session.call('private/get_account_summary', { currency: 'BTC' });
-    const states = events.filter((e) => e.event === 'state').map((e) => (e.payload as { reason: string }).reason);
+    const states = events
+      .filter((e) => e.event === 'state')
+      .map((e) => (e.payload as { reason: string }).reason);
     expect(states).toContain('refresh-rejected');
-    expect(emu.received.filter((m) => m.method === 'public/auth').map((m) => m.params['grant_type'])).toEqual([
-      'client_signature',
-      'refresh_token',
-      'client_signature',
-    ]);
+    expect(emu.received.filter((m) => m.method === 'public/auth').map((m) => m.params['grant_type'])).toEqual(
+      ['client_signature', 'refresh_token', 'client_signature'],
+    );
   });
 
   it('a refresh that fails transiently is retried before the token expires', async () => {

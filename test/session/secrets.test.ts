@@ -52,7 +52,9 @@ describe('secrets never leak', () => {
     const badEvents = recordEvents(bad);
     errors.push(await bad.connect().catch((e: unknown) => e));
 
-    const tokens = events.filter((e) => e.event === 'tokens').map((e) => e.payload as { accessToken: string; refreshToken: string });
+    const tokens = events
+      .filter((e) => e.event === 'tokens')
+      .map((e) => e.payload as { accessToken: string; refreshToken: string });
     expect(tokens.length).toBeGreaterThanOrEqual(3);
     const secrets = [
       DEFAULT_ACCOUNT.clientSecret,
