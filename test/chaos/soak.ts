@@ -1,0 +1,29 @@
+// `npm run soak -- [seconds]`: the chaos scenario for as long as you like (default 300 s). Exits 1 on any finding.
+import { runChaos } from './run-chaos.js';
+
+const seconds = Number(process.argv[2] ?? 300);
+if (!(seconds > 0)) {
+  console.error('usage: npm run soak -- <seconds>');
+  process.exit(2);
+}
+console.log(`soak: ${seconds} s of random drops (0.2–2 s apart), 3 s tokens, 6 call loops, 4 subscriptions`);
+const report = await runChaos(seconds * 1000, (line) => console.log(line));
+console.log(JSON.stringify(report, null, 2));
+const findings = [
+  ...report.hung,
+  ...report.unexpectedErrors,
+  ...report.unhandledRejections,
+  ...report.unauthenticatedPrivateCalls,
+  ...report.missingSubscriptions,
+];
+if (report.timersAfter > report.timersBefore)
+  findings.push(`timers leaked: ${report.timersBefore} → ${report.timersAfter}`);
+if (report.socketsAfter > report.socketsBefore)
+  findings.push(`sockets leaked: ${report.socketsBefore} → ${report.socketsAfter}`);
+if (findings.length > 0) {
+  console.error(`soak: ${findings.length} finding(s)`);
+  process.exit(1);
+}
+console.log(
+  `soak: clean — ${report.calls.ok} calls ok, ${report.drops} drops, ${report.reconnects} authentications, ${report.refreshes} refreshes`,
+);
