@@ -29,6 +29,7 @@ export type {
   WarningEvent,
 } from './events.js';
 export type { HeartbeatOptions } from './heartbeat.js';
+export { NAMED_SESSION_BUDGET } from './lineage.js';
 export {
   type CancelOnDisconnect,
   DERIBIT_MAINNET,
@@ -42,9 +43,20 @@ export type { WebSocketConstructor, WebSocketLike } from './rpc.js';
 export { type AccessLevel, formatScope, parseScope, type Scope } from './scope.js';
 export {
   type CallOptions,
+  type ChildSessionOptions,
   DeribitSession,
+  type ExchangeOptions,
   type LogoutOptions,
   type LogoutResult,
 } from './session.js';
+export {
+  type GracefulShutdownOptions,
+  installGracefulShutdown,
+  liveSessions,
+  logoutAll,
+  type SessionSource,
+  type ShutdownEvent,
+  type ShutdownSignal,
+} from './shutdown.js';
 export type { SessionState, StateChange, TransitionReason } from './state.js';
 export { isPrivateChannel, type NotificationHandler } from './subscriptions.js';

@@ -110,7 +110,8 @@ export class RpcConnection {
           connection.#attach();
           resolve(connection);
         } else {
-          socket.onopen = socket.onclose = socket.onerror = socket.onmessage = null;
+          socket.onopen = socket.onclose = socket.onmessage = null;
+          socket.onerror = ignore; // ws reports an aborted handshake as an error event: keep a listener
           connection.#closed = true;
           terminate(socket);
           reject(error);
@@ -226,7 +227,8 @@ export class RpcConnection {
     this.#clearTimer();
     this.#rejectAll(errorFor);
     const socket = this.#socket;
-    socket.onmessage = socket.onerror = null;
+    socket.onmessage = null;
+    socket.onerror = ignore;
     const grace = setTimeout(() => {
       terminate(socket);
       finish(code, reason);
@@ -341,7 +343,8 @@ export class RpcConnection {
     if (this.#closed) return;
     this.#closed = true;
     const socket = this.#socket;
-    socket.onmessage = socket.onclose = socket.onerror = null;
+    socket.onmessage = socket.onclose = null;
+    socket.onerror = ignore;
     this.#clearTimer();
     this.#rejectAll(this.#closeError ?? ((method) => new ConnectionClosedError(method, code, reason)));
     this.#resolveClosed({ code, reason });
@@ -363,6 +366,8 @@ export class RpcConnection {
     }
   }
 }
+
+function ignore(): void {}
 
 function terminate(socket: WebSocketLike): void {
   const withTerminate = socket as WebSocketLike & { terminate?: () => void };

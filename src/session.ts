@@ -24,6 +24,7 @@ import {
 } from './errors.js';
 import type { ClosedEvent, CloseReason, SessionEvents, WarningEvent } from './events.js';
 import { HeartbeatWatchdog } from './heartbeat.js';
+import { Lineage } from './lineage.js';
 import { type Logger, type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
 import { abortableSleep, retryWithBackoff } from './reconnect.js';
 import { DeadlineTimer, refreshDelay } from './refresh.js';
@@ -61,6 +62,22 @@ interface ReadyWaiter {
   readonly isConnect: boolean;
 }
 
+/** Options of {@link DeribitSession.fork} and {@link DeribitSession.exchange}: the parent's, overridden. */
+export type ChildSessionOptions = Omit<
+  SessionOptions,
+  'credentials' | 'refreshToken' | 'scope' | 'grant' | 'signatureData'
+>;
+
+/** Options of {@link DeribitSession.exchange}. */
+export interface ExchangeOptions extends ChildSessionOptions {
+  /** Name for the subaccount session (`session:NAME` scope); without it the parent's scope kind is kept. */
+  readonly sessionName?: string;
+}
+
+/** Where a child session gets a fresh token pair when its own refresh token is no longer accepted. */
+type TokenSource = () => Promise<TokenSet>;
+const tokenSources = new WeakMap<DeribitSession, TokenSource>();
+
 /** Shortest safety margin, ms: a token is treated as expired this long before the server says so. */
 const MAX_EXPIRY_SAFETY_MS = 5000;
 /** After a failed transient refresh, retry after this long (ms), or half the remaining life if sooner. */
@@ -81,6 +98,9 @@ const noop = (): void => {};
  */
 export class DeribitSession extends EventEmitter<SessionEvents> {
   readonly #options: ResolvedOptions;
+  readonly #rawOptions: SessionOptions;
+  #lineage = new Lineage();
+  readonly #children = new Set<DeribitSession>();
   readonly #WebSocket: WebSocketConstructor;
   #state: SessionState = 'disconnected';
   #rpc: RpcConnection | undefined;
@@ -108,6 +128,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   constructor(options: SessionOptions) {
     super();
     this.#options = resolveOptions(options);
+    this.#rawOptions = options;
     this.#WebSocket = options.WebSocket ?? defaultWebSocket;
     this.#refreshToken = options.refreshToken;
     this.#registry = new SubscriptionRegistry((error, channel) =>
@@ -133,6 +154,16 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   /** The endpoint this session connects to. */
   get url(): string {
     return this.#options.url;
+  }
+
+  /** Sessions forked or exchanged from this one (and theirs), still open. */
+  get children(): DeribitSession[] {
+    return [...this.#children].flatMap((child) => [child, ...child.children]);
+  }
+
+  /** Named sessions this session's family (root, forks, subaccount sessions) holds on the key, oldest first. */
+  get namedSessions(): string[] {
+    return this.#lineage.names;
   }
 
   /** Channels with at least one handler (restored after every reconnect). */
@@ -261,6 +292,103 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   }
 
   /**
+   * Fork a new named session (`public/fork_token`) on its own socket, with its own refresh cycle,
+   * reconnects and subscriptions. This session must hold a session-scoped token (`scope: 'session:NAME'`).
+   * When the child's refresh token stops being accepted it forks again from this session, if still open.
+   */
+  async fork(name: string, options: ChildSessionOptions = {}): Promise<DeribitSession> {
+    if (typeof name !== 'string' || name === '' || /\s/.test(name)) {
+      throw new TypeError('fork() needs a session name without whitespace');
+    }
+    await this.#whenReady('public/fork_token', this.#options.requestTimeout, undefined);
+    if (this.#tokens?.scope.sessionName === undefined) {
+      throw new TypeError(
+        "fork() needs a session-scoped parent: create it with scope 'session:NAME' (this session's token is connection-scoped)",
+      );
+    }
+    const forkTokens = (): Promise<TokenSet> =>
+      this.#parentCall('public/fork_token', (refreshToken) => ({
+        refresh_token: refreshToken,
+        session_name: name,
+      }));
+    const child = await this.#spawnChild(await forkTokens(), forkTokens, options);
+    this.emit('forked', { name });
+    return child;
+  }
+
+  /**
+   * Open a session for a subaccount (`public/exchange_token`) on its own socket, with its own lifecycle.
+   * With `sessionName` the new session is named (`session:NAME`).
+   */
+  async exchange(subjectId: number, options: ExchangeOptions = {}): Promise<DeribitSession> {
+    if (!Number.isInteger(subjectId) || subjectId <= 0)
+      throw new TypeError('exchange() needs a positive integer subject id');
+    const { sessionName, ...childOptions } = options;
+    if (sessionName !== undefined && (sessionName === '' || /\s/.test(sessionName))) {
+      throw new TypeError('sessionName must be non-empty and without whitespace');
+    }
+    await this.#whenReady('public/exchange_token', this.#options.requestTimeout, undefined);
+    const exchangeTokens = (): Promise<TokenSet> =>
+      this.#parentCall('public/exchange_token', (refreshToken) => ({
+        refresh_token: refreshToken,
+        subject_id: subjectId,
+        ...(sessionName === undefined ? {} : { scope: `session:${sessionName}` }),
+      }));
+    const child = await this.#spawnChild(await exchangeTokens(), exchangeTokens, childOptions);
+    this.emit('exchanged', { subjectId });
+    return child;
+  }
+
+  /** A token call made with this session's newest refresh token, on its socket. */
+  async #parentCall(
+    method: string,
+    params: (refreshToken: string) => Record<string, unknown>,
+  ): Promise<TokenSet> {
+    if (this.#ending || this.#state === 'closed')
+      throw new SessionClosedError(`the parent session is closed: cannot ${method}`);
+    await this.#whenReady(method, this.#options.requestTimeout, undefined);
+    const rpc = this.#rpc;
+    const refreshToken = this.#refreshToken;
+    if (rpc === undefined || refreshToken === undefined) throw new ConnectionClosedError(method);
+    return parseTokenResult(await rpc.call(method, params(refreshToken), this.#options.requestTimeout));
+  }
+
+  async #spawnChild(
+    tokens: TokenSet,
+    source: TokenSource,
+    overrides: ChildSessionOptions,
+  ): Promise<DeribitSession> {
+    const {
+      credentials: _credentials,
+      scope: _scope,
+      grant: _grant,
+      signatureData: _data,
+      refreshToken: _rt,
+      ...inherited
+    } = this.#rawOptions;
+    const child = new DeribitSession({ ...inherited, ...overrides, refreshToken: tokens.refreshToken });
+    tokenSources.set(child, source);
+    child.#lineage = this.#lineage;
+    this.#children.add(child);
+    child.once('closed', () => this.#children.delete(child));
+    const name = tokens.scope.sessionName;
+    if (name !== undefined) this.#noteNamedSession(name);
+    try {
+      await child.connect();
+    } catch (error) {
+      this.#children.delete(child);
+      throw error;
+    }
+    return child;
+  }
+
+  #noteNamedSession(name: string): void {
+    const warning = this.#lineage.add(name);
+    if (warning !== undefined)
+      this.#warn({ code: 'session-budget', message: warning, items: this.#lineage.names });
+  }
+
+  /**
    * Log out: send `private/logout` (it has no response), wait (bounded) for the server to close the socket,
    * and close the session. Note: logging out does not trigger cancel-on-disconnect, so open orders stay open.
    * If the socket is down the session still ends locally and `confirmed` is false.
@@ -293,6 +421,8 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
           : 'logged out locally: the socket was down',
       });
     }
+    const name = this.#tokens?.scope.sessionName;
+    if (confirmed && invalidateToken && name !== undefined) this.#lineage.remove(name);
     await this.#shutdown('logout', undefined, rpc);
     return { confirmed };
   }
@@ -470,19 +600,37 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
       } catch (error) {
         if (!(error instanceof RpcError) || classify(error) === 'retry') throw error;
         this.#refreshToken = undefined;
-        this.#log('warn', 'refresh token rejected; falling back to credentials', { code: error.code });
-        if (!hasCredentials) {
-          throw new AuthenticationError(
-            `the refresh token was rejected (${error.code} ${error.deribitMessage}) and there are no credentials to fall back on`,
-            {
-              cause: error,
-            },
-          );
-        }
+        this.#log('warn', 'refresh token rejected; falling back', { code: error.code });
+        if (!hasCredentials) return this.#authenticateFromSource(rpc, error);
       }
     }
+    if (!hasCredentials) return this.#authenticateFromSource(rpc, undefined);
     this.#adopt(await this.#authenticateWithCredentials(rpc));
     return this.#options.grant;
+  }
+
+  /** A child session without credentials asks its parent for a fresh pair, then uses it on this socket. */
+  async #authenticateFromSource(rpc: RpcConnection, rejection: RpcError | undefined): Promise<Grant> {
+    const source = tokenSources.get(this);
+    const why = rejection
+      ? `the refresh token was rejected (${rejection.code} ${rejection.deribitMessage})`
+      : 'no refresh token';
+    if (source === undefined) {
+      throw new AuthenticationError(`${why} and there are no credentials to fall back on`, {
+        cause: rejection,
+      });
+    }
+    let fresh: TokenSet;
+    try {
+      fresh = await source();
+    } catch (error) {
+      if (classify(error) === 'retry') throw error;
+      throw new AuthenticationError(`${why} and the parent session could not issue a new one`, {
+        cause: error,
+      });
+    }
+    this.#adopt(await this.#authCall(rpc, refreshParams(fresh.refreshToken)));
+    return 'refresh_token';
   }
 
   async #authenticateWithCredentials(rpc: RpcConnection): Promise<TokenSet> {
@@ -564,6 +712,8 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   #announceAuthenticated(grant: Grant): void {
     const tokens = this.#tokens;
     if (!tokens) return;
+    const name = tokens.scope.sessionName;
+    if (name !== undefined && !this.#lineage.names.includes(name)) this.#noteNamedSession(name);
     this.#log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
     this.emit('authenticated', { scope: tokens.scope, expiresAt: tokens.expiresAt, grant });
   }

@@ -1,0 +1,61 @@
+/**
+ * API keys known to the emulator and the subjects (user ids) each may act as.
+ * @module
+ */
+
+import { parseScope, type Scope } from '../scope.js';
+import type { EmulatorAccount } from './types.js';
+
+/** The widest scope a main-account key gets unless configured otherwise. */
+export const DEFAULT_MAX_SCOPE = 'mainaccount account:read_write trade:read_write wallet:read_write';
+
+/** The key the emulator accepts when `accounts` is omitted. */
+export const DEFAULT_ACCOUNT = {
+  clientId: 'emulator-client-id',
+  clientSecret: 'emulator-client-secret',
+  id: 100001,
+  subaccounts: [100002, 100003],
+  maxScope: DEFAULT_MAX_SCOPE,
+} as const satisfies EmulatorAccount;
+
+/** An account with every default filled in. */
+export interface ResolvedAccount {
+  /** `client_id`. */
+  readonly clientId: string;
+  /** `client_secret`. */
+  readonly clientSecret: string;
+  /** The key's own subject id. */
+  readonly id: number;
+  /** Subaccount ids reachable through `public/exchange_token`. */
+  readonly subaccounts: ReadonlySet<number>;
+  /** The widest scope, parsed. */
+  readonly maxScope: Scope;
+}
+
+/** Lookup of accounts by `client_id`. */
+export class AccountRegistry {
+  readonly #byClientId = new Map<string, ResolvedAccount>();
+
+  /** @param accounts Configured keys; ids are assigned (1000, 1010, …) where missing. */
+  constructor(accounts: readonly EmulatorAccount[]) {
+    accounts.forEach((account, index) => {
+      this.#byClientId.set(account.clientId, {
+        clientId: account.clientId,
+        clientSecret: account.clientSecret,
+        id: account.id ?? 1000 + index * 10,
+        subaccounts: new Set(account.subaccounts ?? []),
+        maxScope: parseScope(account.maxScope ?? DEFAULT_MAX_SCOPE),
+      });
+    });
+  }
+
+  /** The account for a `client_id`, if any. */
+  get(clientId: string): ResolvedAccount | undefined {
+    return this.#byClientId.get(clientId);
+  }
+
+  /** `true` when `subjectId` is the key's own subject or one of its subaccounts. */
+  static canActAs(account: ResolvedAccount, subjectId: number): boolean {
+    return subjectId === account.id || account.subaccounts.has(subjectId);
+  }
+}

@@ -1,0 +1,412 @@
+/**
+ * One client socket of the emulator: frame parsing, the JSON-RPC envelope, dispatch to method
+ * handlers (in arrival order), server heartbeats and fault behaviour (frozen, failing, delayed).
+ *
+ * Malformed input, each answered with `id: null` unless a valid id could be read:
+ * - binary frame, or text that is not JSON → `-32700 Parse error`;
+ * - a frame over {@link MAX_FRAME_BYTES} → `-32600 request entity too large` (id echoed when readable);
+ * - JSON that is not an object, an id that is neither a string nor an integer, or a missing/empty
+ *   `method` → `-32600 Invalid Request` with `data.reason`;
+ * - `params` present but not an object (Deribit takes named params only) → `-32602 Invalid params`,
+ *   `data.param: 'params'`.
+ * A missing `jsonrpc` member is tolerated; a missing `id` is answered with `id: null`.
+ * @module
+ */
+
+import type { RawData, WebSocket } from 'ws';
+import { ErrorCode } from '../codes.js';
+import type { ConnectionHandle, EmulatorCore } from './core.js';
+import { invalidParams, invalidRequest, type RpcErrorObject, RpcFailure, unauthorized } from './errors.js';
+import { redact } from './log.js';
+import type { MethodSpec } from './methods/types.js';
+import { NO_RESPONSE } from './methods/types.js';
+import { type AuthSession, TokenStore } from './tokens.js';
+import { CloseCode, type RequestAuth } from './types.js';
+
+/** Largest frame accepted, in bytes; larger ones get `-32600 request entity too large`. */
+export const MAX_FRAME_BYTES = 32_768;
+
+type RequestId = string | number | null;
+
+interface QueuedFrame {
+  readonly data: RawData;
+  readonly isBinary: boolean;
+  readonly usIn: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function frameLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return data.byteLength;
+}
+
+function frameText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+/** A valid JSON-RPC id, `null` when absent, or `undefined` when present but invalid. */
+function readId(message: Record<string, unknown>): RequestId | undefined {
+  const id = message['id'];
+  if (id === undefined || id === null) return null;
+  if (typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id))) return id;
+  return undefined;
+}
+
+const HEARTBEAT_TEST_REQUEST = '{"jsonrpc":"2.0","method":"heartbeat","params":{"type":"test_request"}}';
+const HEARTBEAT_PLAIN = '{"jsonrpc":"2.0","method":"heartbeat","params":{"type":"heartbeat"}}';
+
+/** One accepted socket. */
+export class Connection implements ConnectionHandle {
+  /** Emulator-wide id. */
+  readonly id: number;
+  /** Subscribed channels. */
+  readonly channels = new Set<string>();
+  /** Session established by `public/auth` on this socket. */
+  auth: AuthSession | undefined;
+  /** Cancel-on-disconnect state. */
+  readonly cod: { enabled: boolean; scope: 'connection' | 'account' } = {
+    enabled: false,
+    scope: 'connection',
+  };
+  /** Set by `private/logout`. */
+  loggedOut = false;
+  /** When `true`, the socket swallows everything and sends nothing (a half-dead socket). */
+  frozen = false;
+  /** `true` once the socket has closed. */
+  closed = false;
+
+  readonly #ws: WebSocket;
+  readonly #core: EmulatorCore;
+  readonly #methods: ReadonlyMap<string, MethodSpec>;
+  #busy = false;
+  readonly #queue: QueuedFrame[] = [];
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  #awaitingTest = false;
+  #lastTickWasTest = false;
+  #receivedSinceTick = false;
+
+  /**
+   * @param id Emulator-wide id.
+   * @param ws The accepted socket.
+   * @param core Shared emulator state.
+   * @param methods Method table.
+   */
+  constructor(id: number, ws: WebSocket, core: EmulatorCore, methods: ReadonlyMap<string, MethodSpec>) {
+    this.id = id;
+    this.#ws = ws;
+    this.#core = core;
+    this.#methods = methods;
+    ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
+    ws.on('error', () => {
+      // A protocol error from the client: ws closes the socket; 'close' does the cleanup.
+    });
+    ws.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
+  }
+
+  /** Send a pre-serialized notification unless frozen or closed; `true` when sent. */
+  sendText(text: string): boolean {
+    if (this.frozen || this.closed) return false;
+    this.#ws.send(text);
+    return true;
+  }
+
+  /** Close with a close frame. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.disableHeartbeat();
+    this.#ws.close(code, reason);
+  }
+
+  /** Sever the socket without a close frame, as a network fault would. */
+  terminate(): void {
+    this.disableHeartbeat();
+    this.#ws.terminate();
+  }
+
+  /** Start (or restart) heartbeats. */
+  setHeartbeat(intervalSeconds: number): void {
+    this.disableHeartbeat();
+    this.#awaitingTest = false;
+    this.#lastTickWasTest = false;
+    this.#heartbeatTimer = setInterval(() => this.#tick(), Math.max(1, intervalSeconds * 1000));
+  }
+
+  /** Stop heartbeats. */
+  disableHeartbeat(): void {
+    if (this.#heartbeatTimer !== undefined) clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+    this.#awaitingTest = false;
+  }
+
+  /**
+   * One heartbeat tick. An unanswered `test_request` from the previous tick closes the socket
+   * (code 4000; cancel-on-disconnect fires). Otherwise a `test_request` goes out, except right after
+   * one that was answered while the client kept talking: then a plain `heartbeat`. A frozen socket
+   * neither sends nor enforces.
+   */
+  #tick(): void {
+    if (this.frozen || this.closed) return;
+    if (this.#awaitingTest) {
+      this.close(CloseCode.heartbeatTimeout, 'heartbeat test_request not answered');
+      return;
+    }
+    const test = !(this.#lastTickWasTest && this.#receivedSinceTick);
+    this.#receivedSinceTick = false;
+    this.#lastTickWasTest = test;
+    this.#awaitingTest = test;
+    this.#ws.send(test ? HEARTBEAT_TEST_REQUEST : HEARTBEAT_PLAIN);
+    if (this.#core.hasListeners('heartbeat')) {
+      this.#core.emitEvent('heartbeat', { connectionId: this.id, type: test ? 'test_request' : 'heartbeat' });
+    }
+  }
+
+  #onClose(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.disableHeartbeat();
+    this.#queue.length = 0;
+    this.#core.connectionClosed(this, code, reason);
+  }
+
+  #onFrame(data: RawData, isBinary: boolean): void {
+    const usIn = this.#core.micros();
+    if (this.#busy) {
+      this.#queue.push({ data, isBinary, usIn });
+      return;
+    }
+    this.#handleFrame(data, isBinary, usIn);
+  }
+
+  /** Handle queued frames until one starts async work again. */
+  #drain(): void {
+    while (!this.#busy && !this.closed) {
+      const next = this.#queue.shift();
+      if (!next) return;
+      this.#handleFrame(next.data, next.isBinary, next.usIn);
+    }
+  }
+
+  #handleFrame(data: RawData, isBinary: boolean, usIn: number): void {
+    if (this.closed) return;
+    this.#receivedSinceTick = true;
+    if (isBinary) {
+      this.#reply(
+        null,
+        { code: ErrorCode.parseError, message: 'Parse error', data: { reason: 'binary frame' } },
+        usIn,
+      );
+      return;
+    }
+    const text = frameText(data);
+    let message: unknown;
+    let parsed = true;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      parsed = false;
+    }
+    if (frameLength(data) > MAX_FRAME_BYTES) {
+      // Echo the id when the frame is readable, so the caller's request does not hang.
+      const id = parsed && isRecord(message) ? (readId(message) ?? null) : null;
+      const error = new RpcFailure(ErrorCode.invalidRequest, {
+        reason: `frame over ${MAX_FRAME_BYTES} bytes`,
+      });
+      this.#reply(id, error.toJSON(), usIn);
+      return;
+    }
+    if (!parsed) {
+      this.#reply(null, new RpcFailure(ErrorCode.parseError, { reason: 'invalid JSON' }).toJSON(), usIn);
+      return;
+    }
+    if (!isRecord(message)) {
+      this.#reply(null, invalidRequest('a request must be a JSON object').toJSON(), usIn);
+      return;
+    }
+    const id = readId(message);
+    if (id === undefined) {
+      this.#reply(null, invalidRequest('id must be a string or an integer').toJSON(), usIn);
+      return;
+    }
+    const method = message['method'];
+    if (typeof method !== 'string' || method === '') {
+      this.#reply(id, invalidRequest('method must be a non-empty string').toJSON(), usIn);
+      return;
+    }
+    const rawParams = message['params'] ?? {};
+    if (!isRecord(rawParams)) {
+      this.#reply(id, invalidParams('params', 'params must be an object (named params only)').toJSON(), usIn);
+      return;
+    }
+    this.#dispatch(id, method, rawParams, usIn);
+  }
+
+  #dispatch(id: RequestId, method: string, rawParams: Record<string, unknown>, usIn: number): void {
+    const core = this.#core;
+    // Work out the auth the request arrives with (explicit access_token wins over the socket's).
+    let params: Record<string, unknown> = rawParams;
+    let authState: RequestAuth;
+    let session: AuthSession | undefined;
+    let authFailure: string | undefined;
+    const explicit = rawParams['access_token'];
+    if (explicit !== undefined) {
+      const { access_token: _dropped, ...rest } = rawParams;
+      params = rest;
+    }
+    if (typeof explicit === 'string') {
+      const check = core.tokens.checkAccess(explicit, this.id);
+      if (check.ok) {
+        authState = 'token';
+        session = check.session;
+      } else {
+        authState = check.state;
+        authFailure = check.reason;
+      }
+    } else if (this.auth) {
+      const check = TokenStore.checkSession(this.auth);
+      if (check.ok) {
+        authState = 'socket';
+        session = check.session;
+      } else {
+        authState = check.state;
+        authFailure = check.reason;
+      }
+    } else {
+      authState = 'none';
+      authFailure = explicit === undefined ? 'authorization required' : 'access_token must be a string';
+    }
+
+    const logged = redact(rawParams);
+    core.record({ at: Date.now(), connectionId: this.id, method, params: logged, id, auth: authState });
+    if (core.hasListeners('request')) {
+      core.emitEvent('request', {
+        connectionId: this.id,
+        method,
+        params: logged,
+        authenticated: session !== undefined,
+      });
+    }
+    if (this.frozen) return;
+    if (method === 'public/test') this.#awaitingTest = false;
+
+    const failure = core.faults.takeFailure(method);
+    if (failure) {
+      const { code, message, data } = failure.error;
+      const error: RpcErrorObject =
+        data === undefined
+          ? { code, message: message ?? new RpcFailure(code).message }
+          : { code, message: message ?? new RpcFailure(code).message, data };
+      this.#reply(id, error, usIn);
+      if (failure.close) this.close(CloseCode.fault, 'injected fault');
+      return;
+    }
+    if (method === 'public/auth' && core.faults.rateLimitedAuths > 0) {
+      core.faults.rateLimitedAuths -= 1;
+      this.#reply(
+        id,
+        new RpcFailure(ErrorCode.tooManyRequests, { reason: 'rate limit exceeded' }).toJSON(),
+        usIn,
+      );
+      this.close(CloseCode.rateLimited, 'too_many_requests');
+      return;
+    }
+    const spec = this.#methods.get(method);
+    if (!spec) {
+      this.#reply(
+        id,
+        new RpcFailure(ErrorCode.methodNotFound, { reason: `unknown method ${method}` }).toJSON(),
+        usIn,
+      );
+      return;
+    }
+    if (spec.private && !session) {
+      this.#reply(id, unauthorized(authFailure ?? 'authorization required').toJSON(), usIn);
+      return;
+    }
+
+    let outcome: unknown;
+    try {
+      outcome = spec.handler({ core, connection: this, method, params, session });
+    } catch (error) {
+      this.#replyFailure(id, method, error, usIn);
+      return;
+    }
+    if (outcome instanceof Promise) {
+      this.#busy = true;
+      outcome.then(
+        (result: unknown) => {
+          this.#busy = false;
+          this.#finish(id, method, result, usIn);
+          this.#drain();
+        },
+        (error: unknown) => {
+          this.#busy = false;
+          this.#replyFailure(id, method, error, usIn);
+          this.#drain();
+        },
+      );
+      return;
+    }
+    this.#finish(id, method, outcome, usIn);
+  }
+
+  #finish(id: RequestId, method: string, result: unknown, usIn: number): void {
+    if (result === NO_RESPONSE) return;
+    this.#send(method, this.#envelope(id, 'result', result, usIn));
+  }
+
+  #replyFailure(id: RequestId, method: string, error: unknown, usIn: number): void {
+    const failure =
+      error instanceof RpcFailure
+        ? error
+        : new RpcFailure(ErrorCode.internalServerError, {
+            reason: error instanceof Error ? error.message : String(error),
+          });
+    this.#send(method, this.#envelope(id, 'error', failure.toJSON(), usIn));
+  }
+
+  #reply(id: RequestId, error: RpcErrorObject, usIn: number): void {
+    if (this.frozen || this.closed) return;
+    this.#ws.send(this.#envelope(id, 'error', error, usIn));
+  }
+
+  /** One JSON.stringify per response. */
+  #envelope(id: RequestId, kind: 'result' | 'error', payload: unknown, usIn: number): string {
+    const usOut = this.#core.micros();
+    return JSON.stringify(
+      kind === 'result'
+        ? {
+            jsonrpc: '2.0',
+            id,
+            result: payload,
+            usIn,
+            usOut,
+            usDiff: usOut - usIn,
+            testnet: this.#core.settings.testnet,
+          }
+        : {
+            jsonrpc: '2.0',
+            id,
+            error: payload,
+            usIn,
+            usOut,
+            usDiff: usOut - usIn,
+            testnet: this.#core.settings.testnet,
+          },
+    );
+  }
+
+  /** Send now, or after the method's injected delay. */
+  #send(method: string, text: string): void {
+    const delay = this.#core.faults.delays.get(method);
+    if (delay === undefined || delay <= 0) {
+      this.sendText(text);
+      return;
+    }
+    this.#core.setTimer(delay, () => this.sendText(text));
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `RpcFailure`: what emulator method handlers throw to produce a JSON-RPC error response.
+ * @module
+ */
+
+import { ErrorCode, errorMessages } from '../codes.js';
+
+/** The `error` member of a JSON-RPC error response. */
+export interface RpcErrorObject {
+  /** Deribit error code. */
+  readonly code: number;
+  /** Message (Deribit's canonical one for the code unless overridden). */
+  readonly message: string;
+  /** Extra detail such as `{ reason, param }`. */
+  readonly data?: unknown;
+}
+
+/** Detail Deribit puts in `error.data`. */
+export interface RpcErrorData {
+  /** Human-readable reason. */
+  readonly reason?: string;
+  /** The offending parameter, for `-32602`. */
+  readonly param?: string;
+  readonly [key: string]: unknown;
+}
+
+/** Thrown by a handler: the dispatcher turns it into an error response. */
+export class RpcFailure extends Error {
+  /** Deribit error code. */
+  readonly code: number;
+  /** `error.data`, when any. */
+  readonly data: unknown;
+
+  /**
+   * @param code Deribit error code.
+   * @param data `error.data`; omitted from the response when `undefined`.
+   * @param message Overrides the canonical message from `errorMessages`.
+   */
+  constructor(code: number, data?: unknown, message?: string) {
+    super(message ?? errorMessages[code] ?? `error ${code}`);
+    this.name = 'RpcFailure';
+    this.code = code;
+    this.data = data;
+  }
+
+  /** The response's `error` member. */
+  toJSON(): RpcErrorObject {
+    return this.data === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, data: this.data };
+  }
+}
+
+/** `-32602 Invalid params` naming the parameter. */
+export function invalidParams(param: string, reason: string): RpcFailure {
+  return new RpcFailure(ErrorCode.invalidParams, { reason, param });
+}
+
+/** `13009 unauthorized` with a reason. */
+export function unauthorized(reason: string): RpcFailure {
+  return new RpcFailure(ErrorCode.unauthorized, { reason });
+}
+
+/** `13021 forbidden` with a reason. */
+export function forbidden(reason: string): RpcFailure {
+  return new RpcFailure(ErrorCode.forbidden, { reason });
+}
+
+/** `-32600 Invalid Request` (a frame that is JSON but not a JSON-RPC request object). */
+export function invalidRequest(reason: string): RpcFailure {
+  return new RpcFailure(ErrorCode.invalidRequest, { reason }, 'Invalid Request');
+}

@@ -1,0 +1,29 @@
+/**
+ * `deribit-session/testing`: a Deribit-compatible WebSocket emulator for tests.
+ *
+ * ```ts
+ * import { DeribitEmulator } from 'deribit-session/testing';
+ * const emu = await DeribitEmulator.start({ tokenTtl: 900 });
+ * // … connect a client to emu.url …
+ * await emu.close();
+ * ```
+ * @module
+ */
+
+export { DEFAULT_ACCOUNT, DEFAULT_MAX_SCOPE } from './accounts.js';
+export { MAX_FRAME_BYTES } from './connection.js';
+export { DeribitEmulator, type PublishOptions, WS_PATH } from './emulator.js';
+export { type RpcErrorData, type RpcErrorObject, RpcFailure } from './errors.js';
+export type { ChannelRefusal, FailNextOptions, InjectedError } from './faults.js';
+export { SIGNATURE_WINDOW_MS } from './methods/auth.js';
+export { MAX_CHANNELS_PER_REQUEST } from './methods/subscriptions.js';
+export type { CallContext, Handler } from './methods/types.js';
+export {
+  CloseCode,
+  type CodScope,
+  type EmulatorAccount,
+  type EmulatorEvents,
+  type EmulatorOptions,
+  type ReceivedMessage,
+  type RequestAuth,
+} from './types.js';

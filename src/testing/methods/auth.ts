@@ -1,0 +1,212 @@
+/**
+ * `public/auth`, `public/exchange_token`, `public/fork_token` and `private/logout`.
+ * @module
+ */
+
+import { ErrorCode } from '../../codes.js';
+import { parseScope, type Scope } from '../../scope.js';
+import { signAuthRequest } from '../../signature.js';
+import { AccountRegistry, type ResolvedAccount } from '../accounts.js';
+import { forbidden, invalidParams, RpcFailure, unauthorized } from '../errors.js';
+import { grantScope } from '../grant.js';
+import type { IssuedTokens } from '../tokens.js';
+import {
+  type CallContext,
+  type MethodSpec,
+  NO_RESPONSE,
+  optionalString,
+  requireNumber,
+  requireString,
+} from './types.js';
+
+/** How far (ms) a `client_signature` timestamp may be from the server clock. */
+export const SIGNATURE_WINDOW_MS = 60_000;
+
+const GRANTS = new Set(['client_credentials', 'client_signature', 'refresh_token']);
+
+/** The result object of `public/auth` (and of exchange/fork, which share its shape). */
+function authResult(tokens: IssuedTokens, state: string | undefined): Record<string, unknown> {
+  const result: Record<string, unknown> = {
+    access_token: tokens.access.value,
+    refresh_token: tokens.refresh.value,
+    expires_in: tokens.expiresIn,
+    scope: tokens.session.scopeText,
+    token_type: 'bearer',
+    enabled_features: [],
+    sid: tokens.session.sid,
+  };
+  if (state !== undefined) result['state'] = state;
+  return result;
+}
+
+function knownAccount(ctx: CallContext, clientId: string): ResolvedAccount {
+  const account = ctx.core.accounts.get(clientId);
+  if (!account) throw new RpcFailure(ErrorCode.invalidCredentials, { reason: 'unknown client_id' });
+  return account;
+}
+
+function issueForAccount(
+  ctx: CallContext,
+  account: ResolvedAccount,
+  scopeText: string | undefined,
+): IssuedTokens {
+  const granted = grantScope(parseScope(scopeText), account.maxScope, account.maxScope.mainaccount);
+  const tokens = ctx.core.tokens.issue({
+    clientId: account.clientId,
+    subjectId: account.id,
+    scope: granted,
+    connectionId: ctx.connection.id,
+  });
+  ctx.connection.auth = tokens.session;
+  return tokens;
+}
+
+async function verifySignature(ctx: CallContext, account: ResolvedAccount): Promise<void> {
+  const { params, core } = ctx;
+  const timestamp = requireNumber(params, 'timestamp');
+  if (!Number.isInteger(timestamp)) throw invalidParams('timestamp', 'timestamp must be an integer (ms)');
+  const signature = requireString(params, 'signature');
+  const nonce = requireString(params, 'nonce');
+  const data = optionalString(params, 'data');
+  if (Math.abs(core.now() - timestamp) > SIGNATURE_WINDOW_MS) throw unauthorized('invalid timestamp');
+  if (core.nonces.has(account.clientId, nonce)) throw unauthorized('nonce already used');
+  const expected = await signAuthRequest(
+    account.clientSecret,
+    data === undefined ? { timestamp, nonce } : { timestamp, nonce, data },
+  );
+  if (expected !== signature.toLowerCase()) throw unauthorized('invalid signature');
+  // Checked again: another request may have used the nonce while the HMAC was computed.
+  if (core.nonces.has(account.clientId, nonce)) throw unauthorized('nonce already used');
+  core.nonces.add(account.clientId, nonce);
+}
+
+async function auth(ctx: CallContext): Promise<unknown> {
+  const { params, core, connection } = ctx;
+  const grantType = params['grant_type'];
+  if (typeof grantType !== 'string' || !GRANTS.has(grantType)) {
+    throw invalidParams(
+      'grant_type',
+      'grant_type must be client_credentials, client_signature or refresh_token',
+    );
+  }
+  const scope = optionalString(params, 'scope');
+  const state = optionalString(params, 'state');
+  let tokens: IssuedTokens;
+  if (grantType === 'refresh_token') {
+    const outcome = core.tokens.refresh(requireString(params, 'refresh_token'), connection.id);
+    if (!outcome.ok) throw unauthorized(outcome.reason);
+    tokens = outcome.tokens;
+    connection.auth = tokens.session;
+  } else {
+    const clientId = requireString(params, 'client_id');
+    if (grantType === 'client_credentials') {
+      const secret = requireString(params, 'client_secret');
+      const account = knownAccount(ctx, clientId);
+      if (account.clientSecret !== secret) {
+        throw new RpcFailure(ErrorCode.invalidCredentials, { reason: 'invalid client_secret' });
+      }
+      tokens = issueForAccount(ctx, account, scope);
+    } else {
+      const account = knownAccount(ctx, clientId);
+      await verifySignature(ctx, account);
+      tokens = issueForAccount(ctx, account, scope);
+    }
+  }
+  if (core.hasListeners('auth')) {
+    core.emitEvent('auth', {
+      connectionId: connection.id,
+      grantType,
+      clientId: tokens.session.clientId,
+      subjectId: tokens.session.subjectId,
+      scope: tokens.session.scopeText,
+    });
+  }
+  return authResult(tokens, state);
+}
+
+/**
+ * `public/exchange_token`. The refresh token is not used up. The new tokens are NOT bound to the
+ * calling socket and do not change its auth state ([unknown] in Deribit's docs; the safe reading):
+ * a connection-scoped pair binds to the first socket that uses its refresh token in
+ * `public/auth grant_type=refresh_token`.
+ */
+function exchangeToken(ctx: CallContext): unknown {
+  const { params, core } = ctx;
+  const refreshToken = requireString(params, 'refresh_token');
+  const subjectId = params['subject_id'];
+  if (typeof subjectId !== 'number' || !Number.isInteger(subjectId)) {
+    throw invalidParams('subject_id', 'subject_id must be an integer');
+  }
+  const scopeText = optionalString(params, 'scope');
+  const check = core.tokens.peekRefresh(refreshToken);
+  if (!check.ok) throw unauthorized(check.reason);
+  const original = check.session;
+  const account = core.accounts.get(original.clientId);
+  if (!account || !AccountRegistry.canActAs(account, subjectId)) {
+    throw forbidden('subject_id is neither the account nor one of its subaccounts');
+  }
+  const requested: Scope = scopeText === undefined ? original.scope : parseScope(scopeText);
+  const granted = grantScope(
+    requested,
+    original.scope,
+    account.maxScope.mainaccount && subjectId === account.id,
+  );
+  const tokens = core.tokens.issue({
+    clientId: original.clientId,
+    subjectId,
+    scope: granted,
+    connectionId: undefined,
+  });
+  return authResult(tokens, undefined);
+}
+
+/**
+ * `public/fork_token`: a new named session with the same levels. Only for session-scoped refresh
+ * tokens; the original session lives on, its refresh token is not used up, and the calling socket's
+ * auth state is unchanged.
+ */
+function forkToken(ctx: CallContext): unknown {
+  const { params, core } = ctx;
+  const refreshToken = requireString(params, 'refresh_token');
+  const sessionName = requireString(params, 'session_name');
+  if (/\s/.test(sessionName)) throw invalidParams('session_name', 'session_name must not contain whitespace');
+  const check = core.tokens.peekRefresh(refreshToken);
+  if (!check.ok) throw unauthorized(check.reason);
+  const original = check.session;
+  if (original.name === undefined) {
+    throw unauthorized('fork_token needs a session-scoped refresh token; this one is connection-scoped');
+  }
+  const requested: Scope = { ...original.scope, connection: false, sessionName };
+  const granted = grantScope(requested, original.scope, original.scope.mainaccount);
+  const tokens = core.tokens.issue({
+    clientId: original.clientId,
+    subjectId: original.subjectId,
+    scope: granted,
+    connectionId: undefined,
+  });
+  return authResult(tokens, undefined);
+}
+
+/**
+ * `private/logout`: no response; the socket is closed with code 1000. With `invalidate_token`
+ * (default `true`) every token of the authorizing session dies. Cancel-on-disconnect does not fire.
+ */
+function logout(ctx: CallContext): unknown {
+  const { params, core, connection, session } = ctx;
+  const invalidate = params['invalidate_token'] ?? true;
+  if (typeof invalidate !== 'boolean')
+    throw invalidParams('invalidate_token', 'invalidate_token must be a boolean');
+  connection.loggedOut = true;
+  if (invalidate && session) core.tokens.invalidate(session);
+  core.emitEvent('logout', { connectionId: connection.id, invalidateToken: invalidate });
+  connection.close(1000, 'logout');
+  return NO_RESPONSE;
+}
+
+/** Auth-related methods. */
+export const authMethods: ReadonlyArray<readonly [string, MethodSpec]> = [
+  ['public/auth', { private: false, handler: auth }],
+  ['public/exchange_token', { private: false, handler: exchangeToken }],
+  ['public/fork_token', { private: false, handler: forkToken }],
+  ['private/logout', { private: true, handler: logout }],
+];

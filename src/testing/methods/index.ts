@@ -1,0 +1,15 @@
+/**
+ * The table of every method the emulator implements.
+ * @module
+ */
+
+import { authMethods } from './auth.js';
+import { publicMethods } from './public.js';
+import { subscriptionMethods } from './subscriptions.js';
+import { tradingMethods } from './trading.js';
+import type { MethodSpec } from './types.js';
+
+/** A fresh method table (one per emulator, so `addMethod` does not leak between instances). */
+export function createMethodTable(): Map<string, MethodSpec> {
+  return new Map([...authMethods, ...publicMethods, ...subscriptionMethods, ...tradingMethods]);
+}

@@ -1,0 +1,80 @@
+/**
+ * `public|private/subscribe`, `…/unsubscribe`, `…/unsubscribe_all`.
+ * @module
+ */
+
+import { ErrorCode } from '../../codes.js';
+import { invalidParams, RpcFailure } from '../errors.js';
+import { type CallContext, type MethodSpec, optionalString, requireArray } from './types.js';
+
+/** Most channels one subscribe request may name. */
+export const MAX_CHANNELS_PER_REQUEST = 500;
+
+const WHITESPACE = /\s/;
+
+/** `true` for channels only `private/subscribe` accepts. */
+export function isPrivateChannel(channel: string): boolean {
+  return channel.startsWith('user.');
+}
+
+function channelsParam(ctx: CallContext): readonly unknown[] {
+  const channels = requireArray(ctx.params, 'channels');
+  if (channels.length > MAX_CHANNELS_PER_REQUEST) {
+    throw invalidParams('channels', `at most ${MAX_CHANNELS_PER_REQUEST} channels per request`);
+  }
+  return channels;
+}
+
+/**
+ * Subscribe; the result lists the channels actually subscribed. Omitted: non-strings, empty or
+ * whitespace-containing names, channels refused by `refuseChannels`, and `user.*` channels on
+ * `public/subscribe`. An unauthenticated request naming a `.raw` channel fails with 13778.
+ */
+function subscribe(ctx: CallContext, privateMethod: boolean): unknown {
+  const channels = channelsParam(ctx);
+  if (privateMethod) optionalString(ctx.params, 'label');
+  if (ctx.session === undefined) {
+    for (const channel of channels) {
+      if (typeof channel === 'string' && channel.endsWith('.raw')) {
+        throw new RpcFailure(ErrorCode.rawSubscriptionsNotAvailable, {
+          reason: 'authenticate first',
+          channel,
+        });
+      }
+    }
+  }
+  const subscribed = new Set<string>();
+  for (const channel of channels) {
+    if (typeof channel !== 'string' || channel === '' || WHITESPACE.test(channel)) continue;
+    if (!privateMethod && isPrivateChannel(channel)) continue;
+    if (ctx.core.faults.refuses(channel)) continue;
+    ctx.connection.channels.add(channel);
+    subscribed.add(channel);
+  }
+  return [...subscribed];
+}
+
+/** Unsubscribe; the result lists the channels that were subscribed and now are not. */
+function unsubscribe(ctx: CallContext): unknown {
+  const channels = channelsParam(ctx);
+  const removed: string[] = [];
+  for (const channel of channels) {
+    if (typeof channel === 'string' && ctx.connection.channels.delete(channel)) removed.push(channel);
+  }
+  return removed;
+}
+
+function unsubscribeAll(ctx: CallContext): unknown {
+  ctx.connection.channels.clear();
+  return 'ok';
+}
+
+/** Subscription methods. */
+export const subscriptionMethods: ReadonlyArray<readonly [string, MethodSpec]> = [
+  ['public/subscribe', { private: false, handler: (ctx) => subscribe(ctx, false) }],
+  ['private/subscribe', { private: true, handler: (ctx) => subscribe(ctx, true) }],
+  ['public/unsubscribe', { private: false, handler: unsubscribe }],
+  ['private/unsubscribe', { private: true, handler: unsubscribe }],
+  ['public/unsubscribe_all', { private: false, handler: unsubscribeAll }],
+  ['private/unsubscribe_all', { private: true, handler: unsubscribeAll }],
+];
