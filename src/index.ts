@@ -1,6 +1,6 @@
 /**
  * deribit-session: one authenticated Deribit API v2 WebSocket session, kept alive for days.
- * @packageDocumentation
+ * @module deribit-session
  */
 export type { CredentialGrant, Credentials, Grant } from './auth.js';
 export { ErrorCode } from './codes.js';
@@ -28,7 +28,7 @@ export type {
   TokensEvent,
   WarningEvent,
 } from './events.js';
-export type { HeartbeatOptions } from './heartbeat.js';
+export { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './heartbeat.js';
 export { NAMED_SESSION_BUDGET } from './lineage.js';
 export {
   type CancelOnDisconnect,
@@ -37,8 +37,8 @@ export {
   type Logger,
   type SessionOptions,
 } from './options.js';
-export type { ReconnectOptions, RetryInfo } from './reconnect.js';
-export type { RefreshOptions } from './refresh.js';
+export { DEFAULT_RECONNECT, type ReconnectOptions, type RetryInfo } from './reconnect.js';
+export { DEFAULT_REFRESH, type RefreshOptions } from './refresh.js';
 export type { WebSocketConstructor, WebSocketLike } from './rpc.js';
 export { type AccessLevel, formatScope, parseScope, type Scope } from './scope.js';
 export {

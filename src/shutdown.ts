@@ -89,6 +89,11 @@ export function installGracefulShutdown(
   source: SessionSource,
   options: GracefulShutdownOptions = {},
 ): () => void {
+  if (typeof globalThis.process?.on !== 'function') {
+    throw new Error(
+      'installGracefulShutdown needs Node.js (process signals); in a browser call logoutAll() yourself',
+    );
+  }
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   const timeout = options.timeout ?? 5000;
   const exit = options.exit ?? ((code: number) => process.exit(code));

@@ -7,7 +7,7 @@
  * // … connect a client to emu.url …
  * await emu.close();
  * ```
- * @module
+ * @module deribit-session/testing
  */
 
 export { DEFAULT_ACCOUNT, DEFAULT_MAX_SCOPE } from './accounts.js';
