@@ -369,6 +369,16 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
   }
 
   /**
+   * Send `text` as-is, as one text frame, to every open socket (unless frozen): for testing how a
+   * client copes with frames that are not JSON or not JSON-RPC. Returns the number of sockets sent to.
+   */
+  injectFrame(text: string): number {
+    let sent = 0;
+    for (const connection of this.#connections.values()) if (connection.sendText(text)) sent += 1;
+    return sent;
+  }
+
+  /**
    * Make every socket open now half-dead: requests are swallowed (still logged), and no responses,
    * heartbeats or notifications are sent; the sockets stay open. Sockets opened later are unaffected.
    */

@@ -65,7 +65,29 @@ describe('calls', () => {
     expect((error as Error).message).toMatch(/private\/buy.*outcome is unknown/);
   });
 
-  it('reports a frame that is not JSON-RPC as an error event, and keeps working', async () => {
+  it('reports frames that are not JSON or not JSON-RPC as error events, drops them, and keeps working', async () => {
+    const emu = await h.start();
+    const session = h.session();
+    await session.connect();
+    const errors: Error[] = [];
+    session.on('error', (error) => errors.push(error));
+    const slow = session.call('public/get_time');
+    expect(emu.injectFrame('this is not json')).toBe(1);
+    emu.injectFrame('42');
+    emu.injectFrame('{"jsonrpc":"2.0","method":"mystery","params":{}}');
+    emu.injectFrame('{"jsonrpc":"2.0","id":987654,"result":"answer to nothing"}');
+    emu.injectFrame('{"jsonrpc":"2.0","id":1,"usIn":"1","usOut":"2","result":"string envelope fields"}');
+    await expect(slow).resolves.toEqual(expect.any(Number));
+    await expect(session.call('public/test')).resolves.toBeTruthy();
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/not JSON/),
+      expect.stringMatching(/not a JSON-RPC object/),
+      expect.stringMatching(/does not understand/),
+    ]);
+    expect(session.state).toBe('authenticated');
+  });
+
+  it('a throwing notification handler is reported as an error event, and the session keeps working', async () => {
     await h.start();
     const session = h.session();
     await session.connect();
