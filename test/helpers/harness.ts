@@ -21,10 +21,10 @@ export class Harness {
 
   /** A session against the current emulator with the default account, heartbeats off, fast reconnects. */
   session(options: Partial<SessionOptions> = {}): DeribitSession {
-    const emulator = this.emulator;
-    if (!emulator) throw new Error('start the emulator first');
+    const url = options.url ?? this.emulator?.url;
+    if (url === undefined) throw new Error('start the emulator first, or pass a url');
     const session = new DeribitSession({
-      url: emulator.url,
+      url,
       credentials: { clientId: DEFAULT_ACCOUNT.clientId, clientSecret: DEFAULT_ACCOUNT.clientSecret },
       heartbeat: false,
       reconnect: { minTimeout: 5, maxTimeout: 50, stableAfter: 0 },
@@ -32,6 +32,13 @@ export class Harness {
     } as SessionOptions);
     this.sessions.push(session);
     return session;
+  }
+
+  /** A URL where nothing listens any more (an emulator started and closed). */
+  async deadUrl(): Promise<string> {
+    const emulator = await DeribitEmulator.start();
+    await emulator.close();
+    return emulator.url;
   }
 
   /** Close every session, then the emulator. */

@@ -190,17 +190,7 @@ describe('reconnect', () => {
   });
 
   it('an initial connect to a server that is not there keeps retrying with backoff until close()', async () => {
-    const emu = await h.start();
-    const url = emu.url;
-    await emu.close();
-    h.emulator = undefined;
-    const { DeribitSession } = await import('../../src/index.js');
-    const session = new DeribitSession({
-      url,
-      credentials: { clientId: 'a', clientSecret: 'b' },
-      reconnect: { minTimeout: 5, maxTimeout: 20 },
-    });
-    h.sessions.push(session);
+    const session = h.session({ url: await h.deadUrl(), reconnect: { minTimeout: 5, maxTimeout: 20 } });
     const connecting = session.connect().catch((e: unknown) => e);
     await countEvents(session, 'reconnecting', 3);
     await session.close();
@@ -208,17 +198,7 @@ describe('reconnect', () => {
   });
 
   it('gives up after `retries` and rejects connect() with the last error', async () => {
-    const emu = await h.start();
-    const url = emu.url;
-    await emu.close();
-    h.emulator = undefined;
-    const { DeribitSession } = await import('../../src/index.js');
-    const session = new DeribitSession({
-      url,
-      credentials: { clientId: 'a', clientSecret: 'b' },
-      reconnect: { retries: 2, minTimeout: 1 },
-    });
-    h.sessions.push(session);
+    const session = h.session({ url: await h.deadUrl(), reconnect: { retries: 2, minTimeout: 1 } });
     const retries: number[] = [];
     session.on('reconnecting', ({ attempt }) => retries.push(attempt));
     await expect(session.connect()).rejects.toBeInstanceOf(ConnectionClosedError);
