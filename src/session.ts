@@ -760,7 +760,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
         return;
       }
       // Transient (timeout, rate limit): try again soon while the token is still good; the expiry guard backs this up.
-      this.#setState('authenticated', 'refresh-ok');
+      this.#setState('authenticated', 'refresh-failed');
       const remaining = (this.#tokens?.expiresAt ?? Date.now()) - Date.now();
       this.#refreshTimer.schedule(
         Date.now() + Math.min(REFRESH_RETRY_MS, Math.max(0, remaining / 2)),

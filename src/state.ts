@@ -27,6 +27,7 @@ export type TransitionReason =
   | 'refresh-due'
   | 'refresh-ok'
   | 'refresh-rejected'
+  | 'refresh-failed'
   | 'token-expired'
   | 'retries-exhausted'
   | 'close'

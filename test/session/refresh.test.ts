@@ -88,9 +88,11 @@ describe('scheduled token refresh', () => {
     const session = h.session();
     await session.connect();
     emu.failNext('public/auth', 1, { code: 10028, message: 'too_many_requests' });
+    const failed = nextEvent(session, 'state', (s) => s.reason === 'refresh-failed');
     const error = nextEvent(session, 'error');
     await countEvents(session, 'refreshed', 1);
     expect((await error).message).toMatch(/10028/);
+    expect(await failed).toEqual({ from: 'refreshing', to: 'authenticated', reason: 'refresh-failed' });
     expect(session.state).toBe('authenticated');
   });
 
