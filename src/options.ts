@@ -48,7 +48,11 @@ export interface SessionOptions {
   readonly reconnect?: ReconnectOptions | false;
   /** Server heartbeats and the dead-socket watchdog, or `false` to disable. Default `{ interval: 15 }` seconds. */
   readonly heartbeat?: HeartbeatOptions | false;
-  /** Cancel-on-disconnect scope enabled after every (re)authentication. Default `false`. */
+  /**
+   * Cancel-on-disconnect scope enabled after every (re)authentication, before `authenticated` is reported.
+   * If the server refuses (the key lacks `account:read_write`), the session closes rather than trade unprotected.
+   * Default `false`.
+   */
   readonly cancelOnDisconnect?: CancelOnDisconnect;
   /** How long `logout()` waits for the server to close the socket, in ms. Default `5000`. */
   readonly logoutTimeout?: number;

@@ -107,6 +107,7 @@ export class RpcConnection {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (error === undefined) {
+          socket.onopen = null; // or it keeps this whole closure (timer, handlers, options) alive as long as the socket
           connection.#attach();
           resolve(connection);
         } else {

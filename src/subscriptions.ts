@@ -112,9 +112,20 @@ export class SubscriptionRegistry {
     return [...this.#counts.keys()];
   }
 
-  /** Deliver a notification to the channel's handlers. */
+  /**
+   * Deliver a notification to the channel's handlers. Reads mitt's handler map directly instead of calling
+   * `emit`, which copies the handler list on every call (and would also feed `'*'` handlers): a channel with
+   * one handler (the usual case) costs no allocation. With several, the list is copied as mitt does, so a
+   * handler that unsubscribes during dispatch does not make another one skip this notification.
+   */
   dispatch(channel: string, data: unknown): void {
-    this.#bus.emit(channel, data);
+    const handlers = this.#bus.all.get(channel);
+    if (handlers === undefined) return;
+    if (handlers.length === 1) {
+      (handlers[0] as (event: unknown) => void)(data);
+      return;
+    }
+    for (const handler of handlers.slice()) (handler as (event: unknown) => void)(data);
   }
 
   /** Forget every handler. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionClosedError, RequestTimeoutError, SessionClosedError } from '../../src/index.js';
-import type { DeribitEmulator } from '../../src/testing/index.js';
+import { DEFAULT_ACCOUNT, type DeribitEmulator } from '../../src/testing/index.js';
 import { countEvents, Harness, nextEvent, recordEvents } from '../helpers/harness.js';
 
 const h = new Harness();
@@ -187,6 +187,15 @@ describe('reconnect', () => {
     const enables = emu.received.filter((m) => m.method === 'private/enable_cancel_on_disconnect');
     expect(enables).toHaveLength(2);
     expect(enables.every((m) => m.auth === 'socket')).toBe(true);
+  });
+
+  it('refuses to run unprotected: when cancel-on-disconnect cannot be enabled, connect() fails and the session closes', async () => {
+    await h.start({
+      accounts: [{ ...DEFAULT_ACCOUNT, maxScope: 'mainaccount account:read trade:read_write' }],
+    });
+    const session = h.session({ cancelOnDisconnect: 'account' });
+    await expect(session.connect()).rejects.toMatchObject({ code: 13021 });
+    expect(session.state).toBe('closed');
   });
 
   it('an initial connect to a server that is not there keeps retrying with backoff until close()', async () => {
