@@ -1,0 +1,35 @@
+/** Iteration counts for a full run and for `--quick`. */
+export interface BenchConfig {
+  readonly rounds: number;
+  readonly warmup: number;
+  /** Sequential round trips a round. */
+  readonly roundTrips: number;
+  /** Requests in flight at once, a round. */
+  readonly pipelined: number;
+  /** Notifications a burst. */
+  readonly notifications: number;
+  /** Reconnects measured. */
+  readonly reconnects: number;
+  /** Idle sessions (and raw sockets) held for the memory figure. */
+  readonly idleSessions: number;
+}
+
+export const FULL: BenchConfig = {
+  rounds: 5,
+  warmup: 1000,
+  roundTrips: 3000,
+  pipelined: 30_000,
+  notifications: 100_000,
+  reconnects: 60,
+  idleSessions: 500,
+};
+
+export const QUICK: BenchConfig = {
+  rounds: 2,
+  warmup: 200,
+  roundTrips: 300,
+  pipelined: 3000,
+  notifications: 10_000,
+  reconnects: 8,
+  idleSessions: 50,
+};

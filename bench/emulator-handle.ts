@@ -1,0 +1,63 @@
+/** Parent side of {@link ./emulator-process.ts}: start the emulator child and send it commands. */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+interface Reply {
+  readonly id: number;
+  readonly result: unknown;
+}
+
+/** The emulator running in a child process. */
+export class EmulatorHandle {
+  readonly url: string;
+  readonly #child: ChildProcess;
+  readonly #waiting = new Map<number, (result: unknown) => void>();
+  #nextId = 1;
+
+  private constructor(child: ChildProcess, url: string) {
+    this.#child = child;
+    this.url = url;
+    child.on('message', (reply: Reply) => {
+      const resolve = this.#waiting.get(reply.id);
+      this.#waiting.delete(reply.id);
+      resolve?.(reply.result);
+    });
+  }
+
+  static start(): Promise<EmulatorHandle> {
+    const child = fork(fileURLToPath(new URL('./emulator-process.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+      child.once('message', (reply: Reply) => resolve(new EmulatorHandle(child, String(reply.result))));
+    });
+  }
+
+  #send(command: Record<string, unknown>): Promise<unknown> {
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#waiting.set(id, resolve);
+      this.#child.send({ ...command, id });
+    });
+  }
+
+  /** Publish `count` notifications on `channel`; resolves with how many frames went out. */
+  async publish(channel: string, data: unknown, count: number): Promise<number> {
+    return Number(await this.#send({ op: 'publish', channel, data, count }));
+  }
+
+  /** Sever every socket. */
+  async drop(): Promise<void> {
+    await this.#send({ op: 'drop' });
+  }
+
+  async close(): Promise<void> {
+    this.#child.removeAllListeners('exit');
+    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
+    await this.#send({ op: 'close' });
+    await exited;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench [-- --quick] [-- --json]`: our session beside a raw `ws` JSON-RPC client (and json-rpc-2.0
+ * where it applies), same emulator, same run. The emulator runs in a child process (another core), so its
+ * cost is not charged to the clients. `--json` also writes bench-results.json.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { FULL, QUICK } from './config.js';
+import { EmulatorHandle } from './emulator-handle.js';
+import { memory } from './memory.js';
+import { notifications } from './notifications.js';
+import { pipelined } from './pipelined.js';
+import { reconnect } from './reconnect.js';
+import { roundTrip } from './roundtrip.js';
+import { type Row, ratio, renderTable } from './table.js';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const json = args.has('--json');
+const config = quick ? QUICK : FULL;
+const log = (text: string): void => {
+  process.stderr.write(`${text}\n`);
+};
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('model name'));
+    return line?.split(':')[1]?.trim() ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const started = performance.now();
+const emu = await EmulatorHandle.start();
+try {
+  log('round trip…');
+  const rt = await roundTrip(emu.url, config);
+  log('pipelined…');
+  const pipe = await pipelined(emu.url, config);
+  log('notifications…');
+  const notes = await notifications(emu, config);
+  log('reconnect…');
+  const rec = await reconnect(emu, config);
+  log('memory…');
+  const mem = await memory(emu.url, config);
+
+  const rows: Row[] = [
+    {
+      metric: 'round trip p50',
+      unit: 'µs',
+      session: rt.p50.session,
+      raw: rt.p50.raw,
+      jsonrpc: rt.p50.jsonrpc,
+      higherIsBetter: false,
+      target: { text: '≤ 1.05×', met: ratio(rt.p50.session, rt.p50.raw) <= 1.05 },
+    },
+    {
+      metric: 'round trip p99',
+      unit: 'µs',
+      session: rt.p99.session,
+      raw: rt.p99.raw,
+      jsonrpc: rt.p99.jsonrpc,
+      higherIsBetter: false,
+      target: { text: '≤ 1.15×', met: ratio(rt.p99.session, rt.p99.raw) <= 1.15 },
+    },
+    {
+      metric: `pipelined, ${config.pipelined.toLocaleString('en-US')} in flight`,
+      unit: 'req/s',
+      session: pipe.perSecond.session,
+      raw: pipe.perSecond.raw,
+      jsonrpc: pipe.perSecond.jsonrpc,
+      higherIsBetter: true,
+      target: { text: '≥ 0.90×', met: ratio(pipe.perSecond.session, pipe.perSecond.raw) >= 0.9 },
+    },
+    {
+      metric: 'pipelined, client CPU a request',
+      unit: 'µs',
+      session: pipe.cpuMicros.session,
+      raw: pipe.cpuMicros.raw,
+      jsonrpc: pipe.cpuMicros.jsonrpc,
+      higherIsBetter: false,
+    },
+    {
+      metric: 'notifications to a handler',
+      unit: 'msg/s',
+      session: notes.perSecond.session,
+      raw: notes.perSecond.raw,
+      higherIsBetter: true,
+      target: { text: '≥ 0.95×', met: ratio(notes.perSecond.session, notes.perSecond.raw) >= 0.95 },
+    },
+    {
+      metric: 'notifications, client CPU a message',
+      unit: 'µs',
+      session: notes.cpuMicros.session,
+      raw: notes.cpuMicros.raw,
+      higherIsBetter: false,
+    },
+    {
+      metric: 'reconnect → authenticated p50',
+      unit: 'ms',
+      session: rec.p50.session,
+      raw: rec.p50.raw,
+      higherIsBetter: false,
+      target: { text: '≤ 10 ms', met: rec.p50.session <= 10 },
+    },
+    {
+      metric: 'memory a idle authenticated session',
+      unit: 'KiB',
+      session: mem.bytes.session / 1024,
+      raw: mem.bytes.raw / 1024,
+      higherIsBetter: false,
+      target: { text: '≤ 1.5×', met: ratio(mem.bytes.session, mem.bytes.raw) <= 1.5 },
+    },
+  ];
+  const environment = {
+    node: process.version,
+    cpus: availableParallelism(),
+    cpu: cpuModel(),
+    mode: quick ? 'quick' : 'full',
+    emulator: 'child process',
+    seconds: Math.round((performance.now() - started) / 1000),
+  };
+  process.stdout.write(
+    `deribit-session benchmarks — Node ${environment.node}, ${environment.cpus} × ${environment.cpu}, ` +
+      `${environment.mode} run, emulator in a child process, ${environment.seconds} s\n\n`,
+  );
+  process.stdout.write(`${renderTable(rows)}\n`);
+  if (json) {
+    const results = {
+      environment,
+      config,
+      rows: rows.map((row) => ({ ...row, ratio: ratio(row.session, row.raw) })),
+      details: { roundTrip: rt, pipelined: pipe, notifications: notes, reconnect: rec, memory: mem },
+    };
+    writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write('\nwrote bench-results.json\n');
+  }
+} finally {
+  await emu.close();
+}

@@ -1,0 +1,63 @@
+/**
+ * Reconnect → authenticated after a server drop (zero backoff, no heartbeat): from the session's
+ * `disconnected` event to its `authenticated` event, in ms, median of many. The raw column opens a socket
+ * and makes one `public/auth` client_credentials round trip — the least any client must do.
+ */
+import { newSession, RawClient } from './clients.js';
+import type { BenchConfig } from './config.js';
+import type { EmulatorHandle } from './emulator-handle.js';
+import { median, quantile, settle } from './stats.js';
+
+export interface ReconnectResult {
+  readonly p50: { session: number; raw: number };
+  readonly p90: { session: number; raw: number };
+}
+
+export async function reconnect(emu: EmulatorHandle, config: BenchConfig): Promise<ReconnectResult> {
+  const session = newSession(emu.url, { reconnect: { minTimeout: 0, stableAfter: 0 }, heartbeat: false });
+  await session.connect();
+  const sessionTimes: number[] = [];
+  const rawTimes: number[] = [];
+  const measureSession = async (): Promise<number> => {
+    let droppedAt = 0;
+    const onDisconnected = (): void => {
+      droppedAt = performance.now();
+    };
+    session.once('disconnected', onDisconnected);
+    const authenticated = new Promise<number>((resolve) =>
+      session.once('authenticated', () => resolve(performance.now())),
+    );
+    await emu.drop();
+    const at = await authenticated;
+    return at - droppedAt;
+  };
+  const measureRaw = async (): Promise<number> => {
+    const start = performance.now();
+    const client = await RawClient.open(emu.url);
+    await client.auth();
+    const elapsed = performance.now() - start;
+    await client.close();
+    return elapsed;
+  };
+  for (let i = 0; i < 5; i++) {
+    await measureSession();
+    await measureRaw();
+  }
+  for (let i = 0; i < config.reconnects; i++) {
+    await settle(5);
+    if (i % 2 === 0) {
+      sessionTimes.push(await measureSession());
+      await settle(5);
+      rawTimes.push(await measureRaw());
+    } else {
+      rawTimes.push(await measureRaw());
+      await settle(5);
+      sessionTimes.push(await measureSession());
+    }
+  }
+  await session.close();
+  return {
+    p50: { session: median(sessionTimes), raw: median(rawTimes) },
+    p90: { session: quantile(sessionTimes, 0.9), raw: quantile(rawTimes, 0.9) },
+  };
+}

@@ -1,0 +1,44 @@
+/** Rows, targets and the printed table. */
+
+export interface Row {
+  readonly metric: string;
+  readonly unit: string;
+  readonly session: number;
+  readonly raw: number;
+  readonly jsonrpc?: number | undefined;
+  /** Whether a bigger figure is better (for the ratio's reading). */
+  readonly higherIsBetter: boolean;
+  /** Target, as text, and whether it is met; undefined for informational rows. */
+  readonly target?: { readonly text: string; readonly met: boolean } | undefined;
+}
+
+function format(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  if (value >= 10_000) return Math.round(value).toLocaleString('en-US');
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+export function ratio(ours: number, theirs: number): number {
+  return ours / theirs;
+}
+
+export function renderTable(rows: readonly Row[]): string {
+  const header = ['metric', 'deribit-session', 'raw ws', 'ratio', 'json-rpc-2.0', 'ratio', 'target'];
+  const lines = rows.map((row) => [
+    `${row.metric} (${row.unit})`,
+    format(row.session),
+    format(row.raw),
+    `${ratio(row.session, row.raw).toFixed(2)}×`,
+    row.jsonrpc === undefined ? '–' : format(row.jsonrpc),
+    row.jsonrpc === undefined ? '–' : `${ratio(row.jsonrpc, row.raw).toFixed(2)}×`,
+    row.target === undefined ? '(info)' : `${row.target.text} ${row.target.met ? 'met' : 'MISSED'}`,
+  ]);
+  const all = [header, ...lines];
+  const widths = header.map((_, column) => Math.max(...all.map((line) => (line[column] ?? '').length)));
+  const render = (line: readonly string[]): string =>
+    `| ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`;
+  return [render(header), rule, ...lines.map(render)].join('\n');
+}
