@@ -9,11 +9,11 @@ export const NAMED_SESSION_BUDGET = 16;
 
 /** Shared by every session descended from one root. */
 export class Lineage {
-  readonly #names = new Set<string>();
+  #names: Set<string> | undefined;
 
   /** Named sessions held by this family, oldest first. */
   get names(): string[] {
-    return [...this.#names];
+    return [...(this.#names ?? [])];
   }
 
   /**
@@ -21,7 +21,7 @@ export class Lineage {
    * (the 16th name is the last that fits; beyond it Deribit drops the oldest session).
    */
   add(name: string): string | undefined {
-    this.#names.add(name);
+    (this.#names ??= new Set()).add(name);
     const count = this.#names.size;
     if (count > NAMED_SESSION_BUDGET) {
       return `this key now holds ${count} named sessions; Deribit keeps ${NAMED_SESSION_BUDGET} and drops the oldest (${this.names[0]})`;
@@ -34,6 +34,6 @@ export class Lineage {
 
   /** Forget a named session (after a logout that invalidated it). */
   remove(name: string): void {
-    this.#names.delete(name);
+    this.#names?.delete(name);
   }
 }

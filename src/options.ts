@@ -129,14 +129,20 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     options.heartbeat === false
       ? false
       : positive('heartbeat.interval', options.heartbeat?.interval, DEFAULT_HEARTBEAT_INTERVAL);
-  const reconnect = options.reconnect === false ? false : { ...DEFAULT_RECONNECT, ...options.reconnect };
+  // Sessions without overrides share the frozen defaults: a process may hold hundreds of sessions.
+  const reconnect =
+    options.reconnect === false
+      ? false
+      : options.reconnect
+        ? { ...DEFAULT_RECONNECT, ...options.reconnect }
+        : DEFAULT_RECONNECT;
   if (reconnect) {
     if (!(reconnect.retries >= 0)) throw new TypeError('option reconnect.retries must be ≥ 0');
     if (!(reconnect.minTimeout >= 0) || !(reconnect.maxTimeout >= 0) || !(reconnect.factor >= 1)) {
       throw new TypeError('options reconnect.minTimeout/maxTimeout must be ≥ 0 and reconnect.factor ≥ 1');
     }
   }
-  const refresh = { ...DEFAULT_REFRESH, ...options.refresh };
+  const refresh = options.refresh ? { ...DEFAULT_REFRESH, ...options.refresh } : DEFAULT_REFRESH;
   if (
     !(refresh.ratio > 0 && refresh.ratio <= 1) ||
     !(refresh.minRatio > 0 && refresh.minRatio <= refresh.ratio)

@@ -28,7 +28,7 @@ export interface ReconnectOptions {
 }
 
 /** Defaults of {@link ReconnectOptions}. */
-export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
+export const DEFAULT_RECONNECT: Required<ReconnectOptions> = Object.freeze({
   retries: Number.POSITIVE_INFINITY,
   factor: 2,
   minTimeout: 500,
@@ -36,7 +36,7 @@ export const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
   randomize: true,
   maxRetryTime: Number.POSITIVE_INFINITY,
   stableAfter: 2000,
-};
+});
 
 /** p-retry's delay formula: `round(r × minTimeout × factor^(n−1))` capped at `maxTimeout`, r ∈ [1, 2) when randomized. */
 export function backoffDelay(

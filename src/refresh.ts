@@ -16,12 +16,12 @@ export interface RefreshOptions {
 }
 
 /** Defaults of {@link RefreshOptions}. */
-export const DEFAULT_REFRESH: Required<RefreshOptions> = {
+export const DEFAULT_REFRESH: Required<RefreshOptions> = Object.freeze({
   ratio: 0.8,
   margin: 60,
   minRatio: 0.5,
   jitter: 0.05,
-};
+});
 
 /** The largest delay `setTimeout` accepts (2^31 − 1 ms, about 24.8 days). */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;

@@ -45,6 +45,12 @@ interface Pending {
 const OPEN = 1;
 const NO_TIMER = Number.POSITIVE_INFINITY;
 
+/** The event-emitter side of Node's `ws` sockets, used when present to skip the WHATWG event wrappers. */
+interface NodeStyleSocket {
+  on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+  off(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+}
+
 /** How a socket closed. */
 export interface CloseInfo {
   readonly code: number;
@@ -71,11 +77,26 @@ export class RpcConnection {
   #timerAt = NO_TIMER;
   #closed = false;
   #closeError: ((method: string) => Error) | undefined;
-  #resolveClosed!: (info: CloseInfo) => void;
+  /** Undoes the message listener when it is not `onmessage` (Node's `ws`). */
+  #detachMessages: (() => void) | undefined;
+  // The closed promise is made only when someone asks: idle sessions should not carry it.
+  #closeInfo: CloseInfo | undefined;
+  #closedPromise: Promise<CloseInfo> | undefined;
+  #resolveClosed: ((info: CloseInfo) => void) | undefined;
+
   /** Resolves once the socket has closed, however that happened. */
-  readonly closed: Promise<CloseInfo> = new Promise((resolve) => {
-    this.#resolveClosed = resolve;
-  });
+  get closed(): Promise<CloseInfo> {
+    if (this.#closeInfo) return Promise.resolve(this.#closeInfo);
+    this.#closedPromise ??= new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    return this.#closedPromise;
+  }
+
+  #markClosed(info: CloseInfo): void {
+    this.#closeInfo = info;
+    this.#resolveClosed?.(info);
+  }
   /** Set on every inbound frame; the heartbeat watchdog reads and clears it. */
   receivedSinceCheck = false;
 
@@ -143,7 +164,16 @@ export class RpcConnection {
 
   #attach(): void {
     const socket = this.#socket;
-    socket.onmessage = (event) => this.#onFrame(event.data);
+    const node = socket as Partial<NodeStyleSocket>;
+    if (typeof node.on === 'function' && typeof node.off === 'function') {
+      // Node's `ws`: listen on the emitter directly; `onmessage` would wrap every frame in a MessageEvent.
+      const listener = (data: unknown, isBinary: boolean): void =>
+        this.#onFrame(isBinary ? data : String(data));
+      node.on('message', listener);
+      this.#detachMessages = () => node.off?.('message', listener);
+    } else {
+      socket.onmessage = (event) => this.#onFrame(event.data);
+    }
     socket.onerror = () => {
       // The close event that follows carries what matters; errors alone change nothing.
     };
@@ -228,7 +258,8 @@ export class RpcConnection {
     this.#clearTimer();
     this.#rejectAll(errorFor);
     const socket = this.#socket;
-    socket.onmessage = null;
+    this.#detachMessages?.();
+    this.#socket.onmessage = null;
     socket.onerror = ignore;
     const grace = setTimeout(() => {
       terminate(socket);
@@ -237,7 +268,7 @@ export class RpcConnection {
     const finish = (closeCode: number, closeReason: string): void => {
       clearTimeout(grace);
       socket.onclose = null;
-      this.#resolveClosed({ code: closeCode, reason: closeReason });
+      this.#markClosed({ code: closeCode, reason: closeReason });
     };
     socket.onclose = (event) => finish(event.code, event.reason);
     try {
@@ -344,11 +375,13 @@ export class RpcConnection {
     if (this.#closed) return;
     this.#closed = true;
     const socket = this.#socket;
-    socket.onmessage = socket.onclose = null;
+    this.#detachMessages?.();
+    this.#socket.onmessage = null;
+    socket.onclose = null;
     socket.onerror = ignore;
     this.#clearTimer();
     this.#rejectAll(this.#closeError ?? ((method) => new ConnectionClosedError(method, code, reason)));
-    this.#resolveClosed({ code, reason });
+    this.#markClosed({ code, reason });
     this.#handlers.onClose(code, reason);
   }
 

@@ -100,7 +100,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   readonly #options: ResolvedOptions;
   readonly #rawOptions: SessionOptions;
   #lineage = new Lineage();
-  readonly #children = new Set<DeribitSession>();
+  #children: Set<DeribitSession> | undefined;
   readonly #WebSocket: WebSocketConstructor;
   #state: SessionState = 'disconnected';
   #rpc: RpcConnection | undefined;
@@ -111,12 +111,13 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   readonly #refreshTimer = new DeadlineTimer();
   readonly #expiryTimer = new DeadlineTimer();
   #watchdog: HeartbeatWatchdog | undefined;
-  #lifecycle = new AbortController();
+  /** Aborted by close(): ends the current connection loop, even mid-wait. Exists only while a loop runs. */
+  #loopAbort: AbortController | undefined;
   #looping = false;
   #refreshing: Promise<void> | undefined;
   #disconnectReason: TransitionReason = 'socket-closed';
   #onStableBreak: ((error: Error) => void) | undefined;
-  readonly #waiters = new Set<ReadyWaiter>();
+  #waiters: Set<ReadyWaiter> | undefined;
   readonly #registry: SubscriptionRegistry;
   #closing: Promise<void> | undefined;
   /** Set when logout or close begins: no new work is accepted. */
@@ -158,7 +159,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
 
   /** Sessions forked or exchanged from this one (and theirs), still open. */
   get children(): DeribitSession[] {
-    return [...this.#children].flatMap((child) => [child, ...child.children]);
+    return [...(this.#children ?? [])].flatMap((child) => [child, ...child.children]);
   }
 
   /** Named sessions this session's family (root, forks, subaccount sessions) holds on the key, oldest first. */
@@ -180,7 +181,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     if (this.#ending || this.#state === 'closed') return Promise.reject(new SessionClosedError());
     if (isReady(this.#state)) return Promise.resolve();
     const ready = new Promise<void>((resolve, reject) => {
-      this.#waiters.add({ resolve, reject, isConnect: true });
+      (this.#waiters ??= new Set()).add({ resolve, reject, isConnect: true });
     });
     void this.#runLoop();
     return ready;
@@ -235,7 +236,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
       const cleanup = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        this.#waiters.delete(waiter);
+        this.#waiters?.delete(waiter);
       };
       const waiter: ReadyWaiter = {
         resolve: () => {
@@ -251,7 +252,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
       const onAbort = (): void => waiter.reject(signal?.reason);
       const timer = setTimeout(() => waiter.reject(new RequestTimeoutError(method, timeout, true)), timeout);
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.add(waiter);
+      (this.#waiters ??= new Set()).add(waiter);
     });
   }
 
@@ -279,7 +280,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     try {
       await this.#whenReady('subscribe', options?.timeout ?? this.#options.requestTimeout, options?.signal);
       const rpc = this.#rpc;
-      const pending = registration.added.filter((channel) => !this.#registry.confirmed.has(channel));
+      const pending = registration.added.filter((channel) => !this.#registry.isConfirmed(channel));
       if (rpc !== undefined && pending.length > 0) await this.#subscribeOnServer(rpc, pending, true);
     } catch (error) {
       // A connection failure keeps the registration: it is restored after the reconnect. Anything else undoes it.
@@ -369,14 +370,14 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     const child = new DeribitSession({ ...inherited, ...overrides, refreshToken: tokens.refreshToken });
     tokenSources.set(child, source);
     child.#lineage = this.#lineage;
-    this.#children.add(child);
-    child.once('closed', () => this.#children.delete(child));
+    (this.#children ??= new Set()).add(child);
+    child.once('closed', () => this.#children?.delete(child));
     const name = tokens.scope.sessionName;
     if (name !== undefined) this.#noteNamedSession(name);
     try {
       await child.connect();
     } catch (error) {
-      this.#children.delete(child);
+      this.#children?.delete(child);
       throw error;
     }
     return child;
@@ -438,7 +439,9 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   async #runLoop(): Promise<void> {
     if (this.#looping || this.#state === 'closed') return;
     this.#looping = true;
-    const signal = this.#lifecycle.signal;
+    const controller = new AbortController();
+    this.#loopAbort = controller;
+    const signal = controller.signal;
     const policy = this.#options.reconnect;
     try {
       const establish = async (): Promise<void> => {
@@ -476,6 +479,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
       this.#report(failure);
     } finally {
       this.#looping = false;
+      if (this.#loopAbort === controller) this.#loopAbort = undefined;
     }
   }
 
@@ -535,19 +539,16 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
       return Promise.reject(new ConnectionClosedError(undefined, undefined, 'socket lost'));
     return new Promise<void>((resolve, reject) => {
       const done = (error?: Error): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
         this.#onStableBreak = undefined;
-        stableFor.abort();
         if (error) reject(error);
         else resolve();
       };
-      const stableFor = new AbortController();
+      const onAbort = (): void => done(toError(signal.reason, 'aborted'));
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
       this.#onStableBreak = done;
-      abortableSleep(ms, AbortSignal.any([signal, stableFor.signal])).then(
-        () => done(),
-        (error: unknown) => {
-          if (!stableFor.signal.aborted) done(toError(error, 'aborted'));
-        },
-      );
     });
   }
 
@@ -567,7 +568,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     if (rpc !== this.#rpc) return; // an old socket, or one we closed ourselves
     this.#rpc = undefined;
     this.#stopConnectionTimers();
-    this.#registry.confirmed.clear();
+    this.#registry.resetConfirmed();
     const willReconnect = this.#willReconnect();
     this.#log('warn', 'socket closed', { code, reason, willReconnect });
     if (this.#state !== 'disconnected' && this.#state !== 'closed') {
@@ -581,7 +582,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   }
 
   #willReconnect(): boolean {
-    return this.#options.reconnect !== false && this.#state !== 'closed' && !this.#lifecycle.signal.aborted;
+    return this.#options.reconnect !== false && this.#state !== 'closed' && !this.#ending;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -844,7 +845,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
         const granted = new Set(
           Array.isArray(result) ? result.filter((c): c is string => typeof c === 'string') : [],
         );
-        for (const channel of part) if (granted.has(channel)) this.#registry.confirmed.add(channel);
+        for (const channel of part) if (granted.has(channel)) this.#registry.confirm(channel);
         return part.filter((channel) => !granted.has(channel));
       }),
     );
@@ -871,7 +872,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
 
   async #unsubscribeOnServer(channels: string[]): Promise<void> {
     const rpc = this.#rpc;
-    for (const channel of channels) this.#registry.confirmed.delete(channel);
+    for (const channel of channels) this.#registry.unconfirm(channel);
     if (rpc === undefined || !isReady(this.#state)) return; // nothing is subscribed on a socket that is not there
     const { publicChannels, privateChannels } = splitChannels(channels);
     const calls: Promise<unknown>[] = [];
@@ -906,18 +907,16 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   }
 
   #resolveWaiters(): void {
-    for (const waiter of [...this.#waiters]) {
-      this.#waiters.delete(waiter);
-      waiter.resolve();
-    }
+    const waiters = this.#waiters;
+    this.#waiters = undefined;
+    for (const waiter of waiters ?? []) waiter.resolve();
   }
 
   /** Reject waiters: `connect()` callers with `forConnect`, calls with `forCalls`. */
   #rejectWaiters(forConnect: Error, forCalls: Error = forConnect): void {
-    for (const waiter of [...this.#waiters]) {
-      this.#waiters.delete(waiter);
-      waiter.reject(waiter.isConnect ? forConnect : forCalls);
-    }
+    const waiters = this.#waiters;
+    this.#waiters = undefined;
+    for (const waiter of waiters ?? []) waiter.reject(waiter.isConnect ? forConnect : forCalls);
   }
 
   #stopConnectionTimers(): void {
@@ -931,7 +930,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   #shutdown(reason: CloseReason, error?: Error, closingRpc?: RpcConnection): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#ending = true;
-    this.#lifecycle.abort(new SessionClosedError());
+    this.#loopAbort?.abort(new SessionClosedError());
     this.#stopConnectionTimers();
     const rpc = this.#rpc ?? closingRpc;
     this.#rpc = undefined;

@@ -52,10 +52,9 @@ export interface Registration {
 
 /** Handlers per channel, and the set of channels the current socket has confirmed. */
 export class SubscriptionRegistry {
-  readonly #bus: Emitter<Record<string, unknown>> = mitt();
-  readonly #counts = new Map<string, number>();
-  /** Channels the server confirmed on the current socket; cleared on every disconnect. */
-  readonly confirmed = new Set<string>();
+  // Created on first use: most sessions of a process may never subscribe, and each costs memory.
+  #bus: Emitter<Record<string, unknown>> | undefined;
+  #confirmed: Set<string> | undefined;
   readonly #onHandlerError: (error: unknown, channel: string) => void;
 
   /** @param onHandlerError - called when a user handler throws (the error never reaches the socket). */
@@ -65,9 +64,9 @@ export class SubscriptionRegistry {
 
   /** Register `handler` on each of `channels` (duplicates in the list count once). */
   add(channels: readonly string[], handler: NotificationHandler): Registration {
-    const unique = [...new Set(channels)];
+    const bus = (this.#bus ??= mitt());
     const added: string[] = [];
-    const wrappers = unique.map((channel) => {
+    const wrappers = [...new Set(channels)].map((channel) => {
       const wrapper = (data: unknown): void => {
         try {
           handler(data, channel);
@@ -75,10 +74,8 @@ export class SubscriptionRegistry {
           this.#onHandlerError(error, channel);
         }
       };
-      this.#bus.on(channel, wrapper);
-      const count = this.#counts.get(channel) ?? 0;
-      if (count === 0) added.push(channel);
-      this.#counts.set(channel, count + 1);
+      if (!this.has(channel)) added.push(channel);
+      bus.on(channel, wrapper);
       return [channel, wrapper] as const;
     });
     let removed = false;
@@ -89,11 +86,9 @@ export class SubscriptionRegistry {
         removed = true;
         const emptied: string[] = [];
         for (const [channel, wrapper] of wrappers) {
-          this.#bus.off(channel, wrapper);
-          const count = (this.#counts.get(channel) ?? 1) - 1;
-          if (count > 0) this.#counts.set(channel, count);
-          else {
-            this.#counts.delete(channel);
+          bus.off(channel, wrapper);
+          if (bus.all.get(channel)?.length === 0) {
+            bus.all.delete(channel); // mitt keeps empty lists; the key set is our channel set
             emptied.push(channel);
           }
         }
@@ -104,12 +99,32 @@ export class SubscriptionRegistry {
 
   /** Whether any handler listens on `channel`. */
   has(channel: string): boolean {
-    return this.#counts.has(channel);
+    return (this.#bus?.all.get(channel)?.length ?? 0) > 0;
   }
 
   /** Every channel with at least one handler. */
   channels(): string[] {
-    return [...this.#counts.keys()];
+    return this.#bus ? [...this.#bus.all.keys()] : [];
+  }
+
+  /** Whether the server confirmed `channel` on the current socket. */
+  isConfirmed(channel: string): boolean {
+    return this.#confirmed?.has(channel) ?? false;
+  }
+
+  /** Record the server's confirmation of `channel` on the current socket. */
+  confirm(channel: string): void {
+    (this.#confirmed ??= new Set()).add(channel);
+  }
+
+  /** Forget a confirmation (the channel was unsubscribed). */
+  unconfirm(channel: string): void {
+    this.#confirmed?.delete(channel);
+  }
+
+  /** Forget every confirmation: the socket is gone, and its subscriptions with it. */
+  resetConfirmed(): void {
+    this.#confirmed = undefined;
   }
 
   /**
@@ -119,7 +134,7 @@ export class SubscriptionRegistry {
    * handler that unsubscribes during dispatch does not make another one skip this notification.
    */
   dispatch(channel: string, data: unknown): void {
-    const handlers = this.#bus.all.get(channel);
+    const handlers = this.#bus?.all.get(channel);
     if (handlers === undefined) return;
     if (handlers.length === 1) {
       (handlers[0] as (event: unknown) => void)(data);
@@ -130,8 +145,7 @@ export class SubscriptionRegistry {
 
   /** Forget every handler. */
   clear(): void {
-    this.#bus.all.clear();
-    this.#counts.clear();
-    this.confirmed.clear();
+    this.#bus = undefined;
+    this.#confirmed = undefined;
   }
 }
