@@ -21,7 +21,8 @@ export class Lineage {
    * (the 16th name is the last that fits; beyond it Deribit drops the oldest session).
    */
   add(name: string): string | undefined {
-    (this.#names ??= new Set()).add(name);
+    this.#names ??= new Set();
+    this.#names.add(name);
     const count = this.#names.size;
     if (count > NAMED_SESSION_BUDGET) {
       return `this key now holds ${count} named sessions; Deribit keeps ${NAMED_SESSION_BUDGET} and drops the oldest (${this.names[0]})`;

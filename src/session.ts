@@ -181,7 +181,8 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     if (this.#ending || this.#state === 'closed') return Promise.reject(new SessionClosedError());
     if (isReady(this.#state)) return Promise.resolve();
     const ready = new Promise<void>((resolve, reject) => {
-      (this.#waiters ??= new Set()).add({ resolve, reject, isConnect: true });
+      this.#waiters ??= new Set();
+      this.#waiters.add({ resolve, reject, isConnect: true });
     });
     void this.#runLoop();
     return ready;
@@ -252,7 +253,8 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
       const onAbort = (): void => waiter.reject(signal?.reason);
       const timer = setTimeout(() => waiter.reject(new RequestTimeoutError(method, timeout, true)), timeout);
       signal?.addEventListener('abort', onAbort, { once: true });
-      (this.#waiters ??= new Set()).add(waiter);
+      this.#waiters ??= new Set();
+      this.#waiters.add(waiter);
     });
   }
 
@@ -370,7 +372,8 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     const child = new DeribitSession({ ...inherited, ...overrides, refreshToken: tokens.refreshToken });
     tokenSources.set(child, source);
     child.#lineage = this.#lineage;
-    (this.#children ??= new Set()).add(child);
+    this.#children ??= new Set();
+    this.#children.add(child);
     child.once('closed', () => this.#children?.delete(child));
     const name = tokens.scope.sessionName;
     if (name !== undefined) this.#noteNamedSession(name);

@@ -64,7 +64,8 @@ export class SubscriptionRegistry {
 
   /** Register `handler` on each of `channels` (duplicates in the list count once). */
   add(channels: readonly string[], handler: NotificationHandler): Registration {
-    const bus = (this.#bus ??= mitt());
+    this.#bus ??= mitt();
+    const bus = this.#bus;
     const added: string[] = [];
     const wrappers = [...new Set(channels)].map((channel) => {
       const wrapper = (data: unknown): void => {
@@ -114,7 +115,8 @@ export class SubscriptionRegistry {
 
   /** Record the server's confirmation of `channel` on the current socket. */
   confirm(channel: string): void {
-    (this.#confirmed ??= new Set()).add(channel);
+    this.#confirmed ??= new Set();
+    this.#confirmed.add(channel);
   }
 
   /** Forget a confirmation (the channel was unsubscribed). */
