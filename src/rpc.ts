@@ -198,10 +198,18 @@ export class RpcConnection {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.isOpen) return Promise.reject(new ConnectionClosedError(method));
     const id = this.#nextId++;
-    const frame =
-      params === undefined
-        ? `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)}}`
-        : `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
+    let frame: string;
+    try {
+      frame =
+        params === undefined
+          ? `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)}}`
+          : `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
+    } catch (error) {
+      // BigInt, circular structures…: the caller's fault, reported as a rejection, never a synchronous throw.
+      return Promise.reject(
+        new TypeError(`params of ${method} cannot be serialized to JSON`, { cause: error }),
+      );
+    }
     return new Promise((resolve, reject) => {
       const onAbort = signal
         ? () => {

@@ -120,6 +120,9 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   #waiters: Set<ReadyWaiter> | undefined;
   readonly #registry: SubscriptionRegistry;
   #closing: Promise<void> | undefined;
+  #logout: Promise<LogoutResult> | undefined;
+  /** The socket a logout detached from the session: `close()` during a logout must still close it. */
+  #loggingOutRpc: RpcConnection | undefined;
   /** Set when logout or close begins: no new work is accepted. */
   #ending = false;
 
@@ -397,7 +400,13 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
    * and close the session. Note: logging out does not trigger cancel-on-disconnect, so open orders stay open.
    * If the socket is down the session still ends locally and `confirmed` is false.
    */
-  async logout(options: LogoutOptions = {}): Promise<LogoutResult> {
+  logout(options: LogoutOptions = {}): Promise<LogoutResult> {
+    // Concurrent calls share one logout.
+    this.#logout ??= this.#doLogout(options);
+    return this.#logout;
+  }
+
+  async #doLogout(options: LogoutOptions): Promise<LogoutResult> {
     if (this.#state === 'closed') {
       await this.#closing;
       return { confirmed: false };
@@ -406,6 +415,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     const timeout = options.timeout ?? this.#options.logoutTimeout;
     this.#ending = true;
     const rpc = isReady(this.#state) ? this.#rpc : undefined;
+    this.#loggingOutRpc = rpc;
     this.#rpc = undefined;
     rpc?.setCloseError(
       (method) => new SessionClosedError(`logged out before ${method} was answered: the outcome is unknown`),
@@ -415,7 +425,8 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
       const waitForClose = new AbortController();
       await Promise.race([rpc.closed, abortableSleep(timeout, waitForClose.signal).catch(noop)]);
       waitForClose.abort();
-      confirmed = !rpc.isOpen;
+      // Confirmed only when the server closed the socket, not a close() of ours meanwhile.
+      confirmed = !rpc.isOpen && this.#closing === undefined;
     }
     if (!confirmed) {
       this.#warn({
@@ -427,7 +438,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     }
     const name = this.#tokens?.scope.sessionName;
     if (confirmed && invalidateToken && name !== undefined) this.#lineage.remove(name);
-    await this.#shutdown('logout', undefined, rpc);
+    await this.#shutdown('logout');
     return { confirmed };
   }
 
@@ -929,13 +940,14 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     this.#watchdog = undefined;
   }
 
-  /** End the session for good. `closingRpc` is a socket already detached by logout. */
-  #shutdown(reason: CloseReason, error?: Error, closingRpc?: RpcConnection): Promise<void> {
+  /** End the session for good, closing the current socket or the one a logout detached. */
+  #shutdown(reason: CloseReason, error?: Error): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#ending = true;
     this.#loopAbort?.abort(new SessionClosedError());
     this.#stopConnectionTimers();
-    const rpc = this.#rpc ?? closingRpc;
+    const rpc = this.#rpc ?? this.#loggingOutRpc;
+    this.#loggingOutRpc = undefined;
     this.#rpc = undefined;
     const closedError = new SessionClosedError(
       reason === 'fatal'

@@ -106,6 +106,11 @@ describe('calls', () => {
     await session.connect();
     emu.clearReceived();
     await expect(session.call('')).rejects.toBeInstanceOf(TypeError);
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    const unserializable = session.call('private/buy', circular);
+    await expect(unserializable).rejects.toThrow(/cannot be serialized/);
+    await expect(session.call('private/buy', { amount: 10n })).rejects.toBeInstanceOf(TypeError);
     await expect(session.subscribe([], () => {})).rejects.toBeInstanceOf(TypeError);
     await expect(session.subscribe('x', 'nope' as never)).rejects.toBeInstanceOf(TypeError);
     expect(emu.received).toEqual([]);

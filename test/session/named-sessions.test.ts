@@ -212,6 +212,23 @@ describe('logout', () => {
     expect(session.state).toBe('closed');
   });
 
+  it('concurrent logouts share one; close() during a logout still closes the socket', async () => {
+    const emu = await h.start();
+    const session = h.session();
+    await session.connect();
+    emu.freeze(); // the server will never close the socket on its own
+    const gone = new Promise((resolve) => emu.once('disconnect', resolve));
+    const first = session.logout({ timeout: 5000 });
+    const second = session.logout();
+    expect(second).toBe(first);
+    await session.close();
+    await gone;
+    expect(emu.connectionCount).toBe(0);
+    expect(session.state).toBe('closed');
+    await expect(first).resolves.toEqual({ confirmed: false });
+    expect(emu.received.filter((m) => m.method === 'private/logout')).toHaveLength(1);
+  });
+
   it('a server that never closes the socket is bounded by the timeout', async () => {
     const emu = await h.start();
     const session = h.session();
