@@ -29,7 +29,12 @@ for (const [path, meta] of Object.entries(packages)) {
       console.warn(`not completing ${name}: unknown naming scheme`);
       continue;
     }
-    packages[key] = { version, ...(meta.dev ? { dev: true } : {}), optional: true, ...platformOf(name) };
+    // Keys in the order npm writes them (version first, then alphabetical), so `npm install` causes no churn.
+    const fields = { ...(meta.dev ? { dev: true } : {}), optional: true, ...platformOf(name) };
+    packages[key] = {
+      version,
+      ...Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))),
+    };
     added += 1;
   }
 }
