@@ -180,13 +180,3 @@ export function classify(error: unknown): ErrorClass {
   if (error instanceof TypeError || error instanceof RangeError) return 'caller';
   return 'retry';
 }
-
-/** Codes that call for a longer pause before reconnecting (the server is shedding load). */
-export function isBackoffHard(error: unknown): boolean {
-  return (
-    error instanceof RpcError &&
-    (error.code === ErrorCode.tooManyRequests ||
-      error.code === ErrorCode.loginOverLimit ||
-      error.code === ErrorCode.systemMaintenance)
-  );
-}

@@ -185,11 +185,6 @@ export class RpcConnection {
     return !this.#closed && this.#socket.readyState === OPEN;
   }
 
-  /** Number of calls waiting for a response. */
-  get pendingCount(): number {
-    return this.#pending.size;
-  }
-
   /**
    * Send a request and resolve with its `result`.
    * Rejects with {@link RpcError}, {@link RequestTimeoutError}, {@link ConnectionClosedError}, or the signal's reason.

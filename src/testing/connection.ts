@@ -257,24 +257,18 @@ export class Connection implements ConnectionHandle {
       const { access_token: _dropped, ...rest } = rawParams;
       params = rest;
     }
-    if (typeof explicit === 'string') {
-      const check = core.tokens.checkAccess(explicit, this.id);
-      if (check.ok) {
-        authState = 'token';
-        session = check.session;
-      } else {
-        authState = check.state;
-        authFailure = check.reason;
-      }
-    } else if (this.auth) {
-      const check = TokenStore.checkSession(this.auth);
-      if (check.ok) {
-        authState = 'socket';
-        session = check.session;
-      } else {
-        authState = check.state;
-        authFailure = check.reason;
-      }
+    const check =
+      typeof explicit === 'string'
+        ? core.tokens.checkAccess(explicit, this.id)
+        : this.auth
+          ? TokenStore.checkSession(this.auth)
+          : undefined;
+    if (check?.ok) {
+      authState = typeof explicit === 'string' ? 'token' : 'socket';
+      session = check.session;
+    } else if (check) {
+      authState = check.state;
+      authFailure = check.reason;
     } else {
       authState = 'none';
       authFailure = explicit === undefined ? 'authorization required' : 'access_token must be a string';

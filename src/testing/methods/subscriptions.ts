@@ -4,18 +4,14 @@
  */
 
 import { ErrorCode } from '../../codes.js';
+import { isPrivateChannel, MAX_CHANNELS_PER_REQUEST } from '../../subscriptions.js';
 import { invalidParams, RpcFailure } from '../errors.js';
 import { type CallContext, type MethodSpec, optionalString, requireArray } from './types.js';
 
-/** Most channels one subscribe request may name. */
-export const MAX_CHANNELS_PER_REQUEST = 500;
+// The client and the emulator share one definition of private channels and of the per-request limit.
+export { isPrivateChannel, MAX_CHANNELS_PER_REQUEST };
 
 const WHITESPACE = /\s/;
-
-/** `true` for channels only `private/subscribe` accepts. */
-export function isPrivateChannel(channel: string): boolean {
-  return channel.startsWith('user.');
-}
 
 function channelsParam(ctx: CallContext): readonly unknown[] {
   const channels = requireArray(ctx.params, 'channels');
