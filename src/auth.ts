@@ -3,6 +3,7 @@
  * Signing uses Web Crypto (see `signature.ts`), so this runs unchanged in browsers.
  * @module
  */
+import { MalformedResponseError } from './errors.js';
 import { parseScope, type Scope } from './scope.js';
 import { randomNonce, signAuthRequest } from './signature.js';
 
@@ -79,16 +80,39 @@ export function refreshParams(refreshToken: string): Record<string, string> {
   return { grant_type: 'refresh_token', refresh_token: refreshToken };
 }
 
-/** Parse an auth-shaped result (`public/auth`, `public/fork_token`, `public/exchange_token`). */
+/** The longest token life believed, in seconds (10 years): beyond it, timers and dates stop making sense. */
+export const MAX_TOKEN_LIFE_SECONDS = 10 * 365 * 24 * 3600;
+/** The shortest token life accepted, in seconds: shorter is a malformed result, not a reason to loop. */
+export const MIN_TOKEN_LIFE_SECONDS = 1;
+
+/**
+ * Parse an auth-shaped result (`public/auth`, `public/fork_token`, `public/exchange_token`).
+ * Throws {@link MalformedResponseError} (transient) for a result without tokens or with a lifetime that is not
+ * a number of at least {@link MIN_TOKEN_LIFE_SECONDS}; a lifetime beyond {@link MAX_TOKEN_LIFE_SECONDS} is clamped.
+ */
 export function parseTokenResult(result: unknown, receivedAt = Date.now()): TokenSet {
-  if (typeof result !== 'object' || result === null) throw new TypeError('auth result is not an object');
+  if (typeof result !== 'object' || result === null)
+    throw new MalformedResponseError('the auth result is not an object');
   const { access_token, refresh_token, expires_in, scope } = result as Record<string, unknown>;
-  if (typeof access_token !== 'string' || typeof refresh_token !== 'string') {
-    throw new TypeError('auth result lacks access_token or refresh_token');
+  if (typeof access_token !== 'string' || access_token === '') {
+    throw new MalformedResponseError('the auth result has no access_token');
   }
-  const expiresIn = typeof expires_in === 'number' ? expires_in : Number(expires_in);
-  if (!Number.isFinite(expiresIn) || expiresIn <= 0)
-    throw new TypeError('auth result has no valid expires_in');
+  if (typeof refresh_token !== 'string' || refresh_token === '') {
+    throw new MalformedResponseError('the auth result has no refresh_token');
+  }
+  // A numeric string is tolerated (Deribit sends some numbers as strings); anything else is refused.
+  const seconds =
+    typeof expires_in === 'number'
+      ? expires_in
+      : typeof expires_in === 'string' && expires_in.trim() !== ''
+        ? Number(expires_in)
+        : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds < MIN_TOKEN_LIFE_SECONDS) {
+    throw new MalformedResponseError(
+      `the auth result has no usable expires_in (a number of seconds ≥ ${MIN_TOKEN_LIFE_SECONDS} is needed)`,
+    );
+  }
+  const expiresIn = Math.min(seconds, MAX_TOKEN_LIFE_SECONDS);
   const scopeText = typeof scope === 'string' ? scope : '';
   return {
     accessToken: access_token,

@@ -10,7 +10,13 @@ export type LocalErrorCode =
   | 'AUTHENTICATION_FAILED'
   | 'REQUEST_TIMEOUT'
   | 'CONNECTION_CLOSED'
-  | 'SESSION_CLOSED';
+  | 'SESSION_CLOSED'
+  | 'NOT_CONNECTED'
+  | 'MALFORMED_RESPONSE'
+  | 'UPGRADE_REJECTED'
+  | 'LISTENER_ERROR'
+  | 'STREAM_OVERFLOW'
+  | 'INVALID_ARGUMENT';
 
 /** Base class of every error this library throws. */
 export abstract class DeribitSessionError extends Error {
@@ -73,28 +79,37 @@ export class AuthenticationError extends DeribitSessionError {
   }
 }
 
-/** A request got no response within its timeout. It may or may not have been processed. */
+/**
+ * A request timed out. `sent` tells which way: `false` means it never left (the session was not ready
+ * within `maxWait` or its timeout), so it certainly had no effect; `true` means it was sent and got no
+ * answer in time, so it may or may not have been processed.
+ */
 export class RequestTimeoutError extends DeribitSessionError {
   override readonly name = 'RequestTimeoutError';
   override readonly code = 'REQUEST_TIMEOUT' as const;
   /** The method that timed out. */
   readonly method: string;
-  /** The timeout that elapsed, in ms. */
+  /** The time that elapsed, in ms. */
   readonly timeout: number;
+  /** Whether the request reached the socket. `false`: never sent, safe to retry, even for orders. */
+  readonly sent: boolean;
 
   /**
    * @param method - the method that timed out
-   * @param timeout - the timeout in ms
-   * @param waitingForAuth - true when the request never left because the session was not authenticated
+   * @param timeout - the time allowed, in ms
+   * @param neverSent - true when the request never left because the session was not ready in time
+   * @param message - a more specific message, if any
    */
-  constructor(method: string, timeout: number, waitingForAuth = false) {
+  constructor(method: string, timeout: number, neverSent = false, message?: string) {
     super(
-      waitingForAuth
-        ? `${method} was not sent: the session did not become authenticated within ${timeout} ms`
-        : `${method} got no response within ${timeout} ms; it may or may not have been processed`,
+      message ??
+        (neverSent
+          ? `${method} was not sent: the session was not ready within ${timeout} ms`
+          : `${method} got no response within ${timeout} ms; it may or may not have been processed`),
     );
     this.method = method;
     this.timeout = timeout;
+    this.sent = !neverSent;
   }
 }
 
@@ -103,20 +118,23 @@ export class RequestTimeoutError extends DeribitSessionError {
  * for order methods, check with the exchange before resending.
  */
 export class ConnectionClosedError extends DeribitSessionError {
-  override readonly name = 'ConnectionClosedError';
-  override readonly code = 'CONNECTION_CLOSED' as const;
+  override readonly name: string = 'ConnectionClosedError';
+  override readonly code: 'CONNECTION_CLOSED' | 'NOT_CONNECTED' = 'CONNECTION_CLOSED';
   /** The method in flight, when there was one. */
   readonly method: string | undefined;
   /** The WebSocket close code, when known. */
   readonly closeCode: number | undefined;
+  /** Why the socket closed, when known (the close reason or the socket error). */
+  readonly reason: string | undefined;
 
   /**
    * @param method - the method in flight, if any
    * @param closeCode - the WebSocket close code, if known
-   * @param reason - the close reason, if known
+   * @param reason - the close reason or socket error, if known (kept even without a close code)
    */
   constructor(method?: string, closeCode?: number, reason?: string) {
-    const how = `connection closed${closeCode === undefined ? '' : ` (code ${closeCode}${reason ? `, ${reason}` : ''})`}`;
+    const details = [closeCode === undefined ? '' : `code ${closeCode}`, reason ?? ''].filter(Boolean);
+    const how = `connection closed${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
     super(
       method
         ? `${how} before ${method} was answered: the outcome is unknown (it may or may not have been executed)`
@@ -124,7 +142,113 @@ export class ConnectionClosedError extends DeribitSessionError {
     );
     this.method = method;
     this.closeCode = closeCode;
+    this.reason = reason || undefined;
   }
+}
+
+/**
+ * A call was made while the session is not connected and not trying to be (before `connect()`, or after it
+ * gave up): call `connect()` first. Nothing was sent. A {@link ConnectionClosedError} (so existing handlers of
+ * that class still catch it), but `classify()` says `caller`: retrying the call alone will not help.
+ */
+export class NotConnectedError extends ConnectionClosedError {
+  override readonly name = 'NotConnectedError';
+  override readonly code = 'NOT_CONNECTED' as const;
+
+  /** @param message - what to do */
+  constructor(message: string) {
+    super(undefined, undefined, message);
+    this.message = message;
+  }
+}
+
+/**
+ * The server answered with something this library cannot use (an auth result without tokens, a lifetime
+ * that is not a number…). Treated as transient: the session backs off and tries again.
+ */
+export class MalformedResponseError extends DeribitSessionError {
+  override readonly name = 'MalformedResponseError';
+  override readonly code = 'MALFORMED_RESPONSE' as const;
+
+  /** @param message - what was wrong (never the response itself: it may hold tokens) */
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** The server refused the WebSocket upgrade with an HTTP status (wrong path, 401/403, 429…). */
+export class UpgradeRejectedError extends DeribitSessionError {
+  override readonly name = 'UpgradeRejectedError';
+  override readonly code = 'UPGRADE_REJECTED' as const;
+  /** The HTTP status of the refused upgrade. */
+  readonly status: number;
+
+  /**
+   * @param status - the HTTP status
+   * @param url - the endpoint, to say what to fix
+   */
+  constructor(status: number, url: string) {
+    super(`the server refused the WebSocket upgrade with HTTP ${status}: ${upgradeAdvice(status, url)}`);
+    this.status = status;
+  }
+
+  /** 4xx other than 408/429 cannot get better by retrying: the URL, the IP or a proxy is wrong. */
+  get isFatal(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+  }
+}
+
+function upgradeAdvice(status: number, url: string): string {
+  if (status === 404) return `no WebSocket endpoint at ${url}; Deribit's is wss://www.deribit.com/ws/api/v2`;
+  if (status === 401 || status === 403)
+    return `access denied for ${url}: check the IP allow-list of the key, the proxy, or the URL`;
+  if (status === 429) return 'too many connections from this IP (Deribit allows 32); retrying with backoff';
+  if (status >= 500) return 'server error; retrying with backoff';
+  return `check the url ${url}`;
+}
+
+/** An event listener or a subscription handler threw or rejected. The session carried on. */
+export class ListenerError extends DeribitSessionError {
+  override readonly name = 'ListenerError';
+  override readonly code = 'LISTENER_ERROR' as const;
+  /** The session event whose listener failed, if it was an event listener. */
+  readonly event: string | undefined;
+  /** The channel whose handler failed, if it was a subscription handler. */
+  readonly channel: string | undefined;
+
+  /**
+   * @param where - `{ event }` or `{ channel }`
+   * @param cause - what the listener threw
+   */
+  constructor(where: { readonly event?: string; readonly channel?: string }, cause: unknown) {
+    const what =
+      where.event !== undefined ? `a listener of '${where.event}'` : `a handler of ${where.channel}`;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`${what} failed: ${detail}`, { cause });
+    this.event = where.event;
+    this.channel = where.channel;
+  }
+}
+
+/** A stream's buffer overflowed its `highWaterMark` (the consumer was too slow) with `overflow: 'error'`. */
+export class StreamOverflowError extends DeribitSessionError {
+  override readonly name = 'StreamOverflowError';
+  override readonly code = 'STREAM_OVERFLOW' as const;
+
+  /** @param highWaterMark - the buffer size that was exceeded */
+  constructor(highWaterMark: number) {
+    super(`the stream buffer exceeded ${highWaterMark} notifications: the consumer is too slow`);
+  }
+}
+
+/**
+ * A bad argument or option: wrong type, out of range, unknown key. Thrown at once (construction) or as a
+ * rejection (calls); never carries a secret value. `classify()` says `caller`.
+ */
+export class InvalidArgumentError extends TypeError {
+  override readonly name = 'InvalidArgumentError';
+  /** Stable code. */
+  readonly code = 'INVALID_ARGUMENT' as const;
 }
 
 /** The session is closed (by `close()`, `logout()` or a fatal error) and takes no more requests. */
@@ -171,6 +295,8 @@ const REAUTH_CODES: ReadonlySet<number> = new Set([
 /** Classify any error thrown by this library (or the socket beneath it). See {@link ErrorClass}. */
 export function classify(error: unknown): ErrorClass {
   if (error instanceof AuthenticationError || error instanceof SessionClosedError) return 'fatal';
+  if (error instanceof UpgradeRejectedError) return error.isFatal ? 'fatal' : 'retry';
+  if (error instanceof NotConnectedError || error instanceof StreamOverflowError) return 'caller';
   if (error instanceof RpcError) {
     if (error.code === ErrorCode.invalidCredentials) return 'fatal';
     if (REAUTH_CODES.has(error.code)) return 'reauth';

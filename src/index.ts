@@ -10,11 +10,17 @@ export {
   classify,
   DeribitSessionError,
   type ErrorClass,
+  InvalidArgumentError,
+  ListenerError,
   type LocalErrorCode,
+  MalformedResponseError,
+  NotConnectedError,
   RequestTimeoutError,
   RpcError,
   type RpcErrorData,
   SessionClosedError,
+  StreamOverflowError,
+  UpgradeRejectedError,
 } from './errors.js';
 export type {
   AuthenticatedEvent,
@@ -28,8 +34,10 @@ export type {
   TokensEvent,
   WarningEvent,
 } from './events.js';
+export type { ChildSessionOptions, ExchangeOptions, ForkOptions } from './family.js';
 export { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './heartbeat.js';
 export { NAMED_SESSION_BUDGET } from './lineage.js';
+export { DEFAULT_LIVENESS, type LivenessOptions } from './liveness.js';
 export {
   type CancelOnDisconnect,
   DERIBIT_MAINNET,
@@ -40,15 +48,16 @@ export {
 export { DEFAULT_RECONNECT, type ReconnectOptions, type RetryInfo } from './reconnect.js';
 export { DEFAULT_REFRESH, type RefreshOptions } from './refresh.js';
 export type { WebSocketConstructor, WebSocketLike } from './rpc.js';
+export { MAX_REQUEST_BYTES } from './rpc.js';
 export { type AccessLevel, formatScope, parseScope, type Scope } from './scope.js';
-export {
-  type CallOptions,
-  type ChildSessionOptions,
-  DeribitSession,
-  type ExchangeOptions,
-  type LogoutOptions,
-  type LogoutResult,
-} from './session.js';
+export { DeribitSession } from './session.js';
+export type {
+  CallOptions,
+  ConnectOptions,
+  LogoutOptions,
+  LogoutResult,
+  SessionStatus,
+} from './session-types.js';
 export {
   type GracefulShutdownOptions,
   installGracefulShutdown,
@@ -59,4 +68,5 @@ export {
   type ShutdownSignal,
 } from './shutdown.js';
 export type { SessionState, StateChange, TransitionReason } from './state.js';
+export { DEFAULT_HIGH_WATER_MARK, type StreamItem, type StreamOptions } from './stream.js';
 export { isPrivateChannel, type NotificationHandler } from './subscriptions.js';

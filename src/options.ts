@@ -3,22 +3,38 @@
  * @module
  */
 import type { CredentialGrant, Credentials } from './auth.js';
+import { InvalidArgumentError } from './errors.js';
 import { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './heartbeat.js';
+import { DEFAULT_LIVENESS, type LivenessOptions } from './liveness.js';
 import { DEFAULT_RECONNECT, type ReconnectOptions } from './reconnect.js';
 import { DEFAULT_REFRESH, type RefreshOptions } from './refresh.js';
 import type { WebSocketConstructor } from './rpc.js';
+
+/** Validate a per-call ms value (TEMP: replaced by the options rewrite). */
+export function validateTimeout(name: string, value: unknown, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (!allowZero && value === 0) ||
+    value > 2 ** 31 - 1
+  )
+    throw new InvalidArgumentError(`${name} must be a finite number of ms`);
+  return value;
+}
 
 /** Deribit production WebSocket endpoint. */
 export const DERIBIT_MAINNET = 'wss://www.deribit.com/ws/api/v2';
 /** Deribit testnet WebSocket endpoint (separate accounts and keys). */
 export const DERIBIT_TESTNET = 'wss://test.deribit.com/ws/api/v2';
 
-/** Anything with `debug`, `info`, `warn` and `error` methods: `console`, pino, winston… */
+/** Anything with `debug`, `info`, `warn` and `error` methods called pino's way (`context, message`): pino, console… */
 export interface Logger {
-  debug(message: string, context?: Record<string, unknown>): void;
-  info(message: string, context?: Record<string, unknown>): void;
-  warn(message: string, context?: Record<string, unknown>): void;
-  error(message: string, context?: Record<string, unknown>): void;
+  debug(context: Record<string, unknown>, message: string): void;
+  info(context: Record<string, unknown>, message: string): void;
+  warn(context: Record<string, unknown>, message: string): void;
+  error(context: Record<string, unknown>, message: string): void;
 }
 
 /** Which cancel-on-disconnect scope to enable after every (re)authentication, or `false` for none. */
@@ -60,6 +76,20 @@ export interface SessionOptions {
   readonly WebSocket?: WebSocketConstructor;
   /** Where to log (debug/info/warn/error). Default: silent. Secrets are never logged. */
   readonly logger?: Logger;
+  /** Liveness probe, or false. */
+  readonly liveness?: LivenessOptions | false;
+  /** ms a call may wait for readiness. Default 5000. */
+  readonly maxWait?: number;
+  /** Allow ws:// to a non-loopback host. */
+  readonly allowInsecure?: boolean;
+  /** Largest inbound frame. */
+  readonly maxPayload?: number;
+  /** permessage-deflate. */
+  readonly perMessageDeflate?: boolean;
+  /** Node ws options. */
+  readonly wsOptions?: Record<string, unknown>;
+  /** What await using does. */
+  readonly dispose?: 'logout' | 'close';
 }
 
 /** Options after defaults are applied. */
@@ -77,6 +107,12 @@ export interface ResolvedOptions {
   readonly cancelOnDisconnect: CancelOnDisconnect;
   readonly logoutTimeout: number;
   readonly logger: Logger | undefined;
+  readonly liveness: Required<LivenessOptions> | false;
+  readonly maxWait: number;
+  readonly maxPayload: number;
+  readonly perMessageDeflate: boolean;
+  readonly wsOptions: Record<string, unknown> | undefined;
+  readonly dispose: 'logout' | 'close';
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -163,5 +199,11 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     cancelOnDisconnect: cod,
     logoutTimeout: positive('logoutTimeout', options.logoutTimeout, 5000),
     logger: options.logger,
+    liveness: options.liveness === false ? false : { ...DEFAULT_LIVENESS, ...options.liveness },
+    maxWait: options.maxWait ?? 5000,
+    maxPayload: options.maxPayload ?? 32 * 1024 * 1024,
+    perMessageDeflate: options.perMessageDeflate ?? false,
+    wsOptions: options.wsOptions,
+    dispose: options.dispose ?? 'logout',
   };
 }

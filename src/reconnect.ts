@@ -64,6 +64,8 @@ export interface RetryHooks {
   readonly shouldRetry: (error: Error) => boolean;
   /** Called before each wait. */
   readonly onRetry: (info: RetryInfo) => void;
+  /** The least delay after this error, in ms (e.g. the maximum for a login lockout). Default 0. */
+  readonly minDelay?: (error: Error) => number;
 }
 
 /** Run `operation` until it succeeds, waiting with exponential backoff and jitter between failures. */
@@ -81,7 +83,7 @@ export function retryWithBackoff<T>(
     shouldRetry: ({ error }) => !hooks.signal.aborted && hooks.shouldRetry(error),
     onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
       if (retriesLeft <= 0 || hooks.signal.aborted || !hooks.shouldRetry(error)) return;
-      const delay = backoffDelay(attemptNumber, options);
+      const delay = Math.max(backoffDelay(attemptNumber, options), hooks.minDelay?.(error) ?? 0);
       hooks.onRetry({ attempt: attemptNumber, delay, error });
       await abortableSleep(delay, hooks.signal);
     },

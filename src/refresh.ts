@@ -2,6 +2,7 @@
  * When to refresh a token (pure math), and the one timer that does it.
  * @module
  */
+import { monotonic } from './clock.js';
 
 /** Tuning of scheduled token renewal. All optional. */
 export interface RefreshOptions {
@@ -28,8 +29,9 @@ export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /**
  * Milliseconds from now until a token that lives `expiresIn` **seconds** should be refreshed:
- * the earlier of `ratio × life` and `life − margin`, but not before `minRatio × life`,
- * minus up to `jitter × delay` at random. Not clamped: see {@link MAX_TIMER_DELAY}.
+ * the earlier of `ratio × life` and `life − margin`, minus up to `jitter × delay` at random, but never
+ * before `minRatio × life` (so at most one refresh per `minRatio × life`, whatever the server says).
+ * Not clamped: see {@link MAX_TIMER_DELAY}.
  */
 export function refreshDelay(
   expiresIn: number,
@@ -38,20 +40,21 @@ export function refreshDelay(
 ): number {
   const { ratio, margin, minRatio, jitter } = { ...DEFAULT_REFRESH, ...options };
   const life = Math.max(0, expiresIn) * 1000;
-  const planned = Math.max(Math.min(life * ratio, life - margin * 1000), life * minRatio);
-  return Math.max(0, Math.round(planned - planned * jitter * random()));
+  const floor = life * minRatio;
+  const planned = Math.max(Math.min(life * ratio, life - margin * 1000), floor);
+  return Math.max(0, Math.round(Math.max(floor, planned - planned * jitter * random())));
 }
 
 /**
- * One timer that fires `onDue` at an absolute time, however far away (it re-arms in
- * {@link MAX_TIMER_DELAY} steps). Scheduling again cancels the previous schedule.
+ * One timer that fires `onDue` at an absolute time on the monotonic clock ({@link monotonic}), however far
+ * away (it re-arms in {@link MAX_TIMER_DELAY} steps). Scheduling again cancels the previous schedule.
  */
 export class DeadlineTimer {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #at = 0;
   #onDue: (() => void) | undefined;
 
-  /** Fire `onDue` at `at` (ms epoch), replacing any earlier schedule. */
+  /** Fire `onDue` at `at` (monotonic ms, see {@link monotonic}), replacing any earlier schedule. */
   schedule(at: number, onDue: () => void): void {
     this.cancel();
     this.#at = at;
@@ -59,7 +62,12 @@ export class DeadlineTimer {
     this.#arm();
   }
 
-  /** The scheduled time (ms epoch), or undefined when idle. */
+  /** Fire `onDue` in `ms` milliseconds, replacing any earlier schedule. */
+  scheduleIn(ms: number, onDue: () => void): void {
+    this.schedule(monotonic() + ms, onDue);
+  }
+
+  /** The scheduled time (monotonic ms), or undefined when idle. */
   get dueAt(): number | undefined {
     return this.#onDue ? this.#at : undefined;
   }
@@ -72,10 +80,10 @@ export class DeadlineTimer {
   }
 
   #arm(): void {
-    const delay = Math.min(Math.max(0, this.#at - Date.now()), MAX_TIMER_DELAY);
+    const delay = Math.min(Math.max(0, this.#at - monotonic()), MAX_TIMER_DELAY);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (Date.now() < this.#at) {
+      if (monotonic() < this.#at) {
         this.#arm();
         return;
       }

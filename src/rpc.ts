@@ -4,7 +4,15 @@
  * notifications (`subscription`, `heartbeat`). It knows nothing about authentication.
  * @module
  */
-import { ConnectionClosedError, RequestTimeoutError, RpcError, type RpcErrorData } from './errors.js';
+import { monotonic } from './clock.js';
+import {
+  ConnectionClosedError,
+  InvalidArgumentError,
+  RequestTimeoutError,
+  RpcError,
+  type RpcErrorData,
+  UpgradeRejectedError,
+} from './errors.js';
 
 /** The subset of the WHATWG WebSocket API this library uses (Node's `ws` and browsers both fit). */
 export interface WebSocketLike {
@@ -17,8 +25,18 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
 }
 
-/** A WebSocket constructor, e.g. `ws`'s, or `globalThis.WebSocket` in a browser. */
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/**
+ * A WebSocket constructor, e.g. `ws`'s, or `globalThis.WebSocket` in a browser. In Node the third argument
+ * carries `ws` client options (`maxPayload`, `perMessageDeflate`, `agent`, …); browsers ignore it.
+ */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+  options?: Record<string, unknown>,
+) => WebSocketLike;
+
+/** Deribit's request frame limit: larger frames get `-32600` without an `id`, so they are refused unsent. */
+export const MAX_REQUEST_BYTES = 32 * 1024;
 
 /** Where a connection delivers what is not a response to one of its calls. */
 export interface RpcHandlers {
@@ -28,7 +46,7 @@ export interface RpcHandlers {
   onHeartbeat(type: string): void;
   /** The socket closed (after every pending call was rejected). */
   onClose(code: number, reason: string): void;
-  /** A frame that is not JSON or not JSON-RPC: reported, then dropped. */
+  /** A frame that is not JSON or not JSON-RPC (or an error no call can be matched to): reported, then dropped. */
   onProtocolError(error: Error): void;
 }
 
@@ -55,6 +73,8 @@ interface NodeStyleSocket {
 export interface CloseInfo {
   readonly code: number;
   readonly reason: string;
+  /** True when this side closed or dropped it; false when the peer closed it (or the network did: 1006). */
+  readonly local: boolean;
 }
 
 /** Options for {@link RpcConnection.open}. */
@@ -65,6 +85,8 @@ export interface OpenOptions {
   readonly connectTimeout: number;
   readonly handlers: RpcHandlers;
   readonly signal?: AbortSignal | undefined;
+  /** Third argument of the constructor (Node `ws` client options); omitted when undefined. */
+  readonly socketOptions?: Record<string, unknown> | undefined;
 }
 
 /** One JSON-RPC connection. Create with {@link RpcConnection.open}. */
@@ -97,8 +119,13 @@ export class RpcConnection {
     this.#closeInfo = info;
     this.#resolveClosed?.(info);
   }
-  /** Set on every inbound frame; the heartbeat watchdog reads and clears it. */
-  receivedSinceCheck = false;
+  /** Monotonic time of the last inbound frame (or of the open): the liveness monitor reads it. */
+  lastFrameAt = monotonic();
+  /** Set once `public/auth` succeeded on this socket (a logout is worth sending on it). */
+  authenticated = false;
+  /** Requests written since the last response: an id-less error can be matched only when this is 1. */
+  #sentSinceResponse = 0;
+  #lastSentId = 0;
 
   private constructor(socket: WebSocketLike, handlers: RpcHandlers) {
     this.#socket = socket;
@@ -115,7 +142,10 @@ export class RpcConnection {
       }
       let socket: WebSocketLike;
       try {
-        socket = new options.WebSocket(options.url);
+        socket =
+          options.socketOptions === undefined
+            ? new options.WebSocket(options.url)
+            : new options.WebSocket(options.url, undefined, options.socketOptions);
       } catch (error) {
         reject(error);
         return;
@@ -156,8 +186,14 @@ export class RpcConnection {
       socket.onerror = (event) => {
         lastError = describeSocketError(event);
       };
-      socket.onclose = (event) =>
-        finish(new ConnectionClosedError(undefined, event.code, event.reason || lastError));
+      socket.onclose = (event) => {
+        const status = /Unexpected server response: (\d{3})/.exec(lastError)?.[1];
+        finish(
+          status === undefined
+            ? new ConnectionClosedError(undefined, event.code, event.reason || lastError)
+            : new UpgradeRejectedError(Number(status), options.url),
+        );
+      };
       socket.onopen = () => finish();
     });
   }
@@ -202,7 +238,15 @@ export class RpcConnection {
     } catch (error) {
       // BigInt, circular structures…: the caller's fault, reported as a rejection, never a synchronous throw.
       return Promise.reject(
-        new TypeError(`params of ${method} cannot be serialized to JSON`, { cause: error }),
+        new InvalidArgumentError(`params of ${method} cannot be serialized to JSON`, { cause: error }),
+      );
+    }
+    // A UTF-16 unit is at most 3 UTF-8 bytes: measure exactly only frames that may be near the limit.
+    if (frame.length * 3 > MAX_REQUEST_BYTES && utf8Length(frame) > MAX_REQUEST_BYTES) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          `${method} was not sent: its frame is ${utf8Length(frame)} bytes, over Deribit's ${MAX_REQUEST_BYTES}-byte limit`,
+        ),
       );
     }
     return new Promise((resolve, reject) => {
@@ -211,12 +255,14 @@ export class RpcConnection {
             if (this.#pending.delete(id)) reject(signal.reason);
           }
         : undefined;
-      const deadline = Date.now() + timeout;
+      const deadline = monotonic() + timeout;
       this.#pending.set(id, { method, resolve, reject, deadline, timeout, signal, onAbort });
       if (onAbort) signal?.addEventListener('abort', onAbort, { once: true });
       if (deadline < this.#timerAt) this.#armTimer(deadline);
       try {
         this.#socket.send(frame);
+        this.#sentSinceResponse += 1;
+        this.#lastSentId = id;
       } catch (error) {
         this.#settle(id);
         reject(
@@ -239,6 +285,8 @@ export class RpcConnection {
     const id = this.#nextId++;
     try {
       this.#socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+      this.#sentSinceResponse += 1;
+      this.#lastSentId = id;
       return true;
     } catch {
       return false;
@@ -271,7 +319,7 @@ export class RpcConnection {
     const finish = (closeCode: number, closeReason: string): void => {
       clearTimeout(grace);
       socket.onclose = null;
-      this.#markClosed({ code: closeCode, reason: closeReason });
+      this.#markClosed({ code: closeCode, reason: closeReason, local: true });
     };
     socket.onclose = (event) => finish(event.code, event.reason);
     try {
@@ -290,11 +338,11 @@ export class RpcConnection {
   terminate(code = 4000, reason = 'terminated'): void {
     if (this.#closed) return;
     terminate(this.#socket);
-    this.#onClose(code, reason);
+    this.#onClose(code, reason, true);
   }
 
   #onFrame(data: unknown): void {
-    this.receivedSinceCheck = true;
+    this.lastFrameAt = monotonic();
     let message: unknown;
     try {
       message = JSON.parse(typeof data === 'string' ? data : String(data));
@@ -316,18 +364,16 @@ export class RpcConnection {
       error?: { code?: unknown; message?: unknown; data?: unknown };
     };
     if (typeof frame.id === 'number') {
+      this.#sentSinceResponse = 0;
       const pending = this.#settle(frame.id);
       if (!pending) return; // a late answer to a call that already timed out or was aborted
       const error = frame.error;
-      if (error !== undefined && error !== null) {
-        const code = typeof error.code === 'number' ? error.code : Number(error.code);
-        const text = typeof error.message === 'string' ? error.message : 'unknown error';
-        const errorData =
-          typeof error.data === 'object' && error.data !== null ? (error.data as RpcErrorData) : undefined;
-        pending.reject(new RpcError(pending.method, code, text, errorData));
-      } else {
-        pending.resolve(frame.result);
-      }
+      if (error !== undefined && error !== null) pending.reject(rpcErrorFrom(pending.method, error));
+      else pending.resolve(frame.result);
+      return;
+    }
+    if (frame.error !== undefined && frame.error !== null && frame.method === undefined) {
+      this.#onIdlessError(frame.error);
       return;
     }
     if (frame.method === 'subscription' && typeof frame.params?.channel === 'string') {
@@ -343,6 +389,18 @@ export class RpcConnection {
     );
   }
 
+  /**
+   * Deribit answers an oversize or unparsable request with an error that has no `id`. It can only belong to
+   * the last request when exactly one was written since the previous response; otherwise nobody can tell
+   * which call it was, and it is reported (the calls then end by their own timeout).
+   */
+  #onIdlessError(error: { code?: unknown; message?: unknown; data?: unknown }): void {
+    const pending = this.#sentSinceResponse === 1 ? this.#settle(this.#lastSentId) : undefined;
+    this.#sentSinceResponse = 0;
+    if (pending) pending.reject(rpcErrorFrom(pending.method, error));
+    else this.#handlers.onProtocolError(rpcErrorFrom('an unknown request', error));
+  }
+
   #settle(id: number): Pending | undefined {
     const pending = this.#pending.get(id);
     if (!pending) return undefined;
@@ -354,14 +412,14 @@ export class RpcConnection {
   #armTimer(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - Date.now()));
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - monotonic()));
   }
 
   /** Reject every call past its deadline, then re-arm for the earliest remaining one. */
   #expire(): void {
     this.#timer = undefined;
     this.#timerAt = NO_TIMER;
-    const now = Date.now();
+    const now = monotonic();
     let next = NO_TIMER;
     for (const [id, pending] of this.#pending) {
       if (pending.deadline <= now) {
@@ -374,7 +432,7 @@ export class RpcConnection {
     if (next !== NO_TIMER) this.#armTimer(next);
   }
 
-  #onClose(code: number, reason: string): void {
+  #onClose(code: number, reason: string, local = false): void {
     if (this.#closed) return;
     this.#closed = true;
     const socket = this.#socket;
@@ -384,7 +442,7 @@ export class RpcConnection {
     socket.onerror = ignore;
     this.#clearTimer();
     this.#rejectAll(this.#closeError ?? ((method) => new ConnectionClosedError(method, code, reason)));
-    this.#markClosed({ code, reason });
+    this.#markClosed({ code, reason, local });
     this.#handlers.onClose(code, reason);
   }
 
@@ -405,6 +463,23 @@ export class RpcConnection {
 }
 
 function ignore(): void {}
+
+function rpcErrorFrom(
+  method: string,
+  error: { code?: unknown; message?: unknown; data?: unknown },
+): RpcError {
+  const code = typeof error.code === 'number' ? error.code : Number(error.code);
+  const text = typeof error.message === 'string' ? error.message : 'unknown error';
+  const data =
+    typeof error.data === 'object' && error.data !== null ? (error.data as RpcErrorData) : undefined;
+  return new RpcError(method, code, text, data);
+}
+
+const encoder = new TextEncoder();
+
+function utf8Length(text: string): number {
+  return encoder.encode(text).length;
+}
 
 function terminate(socket: WebSocketLike): void {
   const withTerminate = socket as WebSocketLike & { terminate?: () => void };

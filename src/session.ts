@@ -1,87 +1,45 @@
+/// <reference lib="esnext.disposable" />
 /**
- * DeribitSession: owns one socket and drives the state machine — connect, authenticate, refresh,
- * reconnect, resubscribe, heartbeats, cancel-on-disconnect, logout.
+ * DeribitSession: the public face of one session. It holds the state and the events, validates what callers
+ * pass, and delegates: the connection loop owns the socket, the token keeper owns the tokens, the call gate
+ * holds whatever waits for readiness, the subscriber owns server subscriptions, the family owns children.
+ * Every way out (close, logout, a fatal error) goes through one teardown.
  * @module
  */
-import { EventEmitter } from 'eventemitter3';
 import WebSocketImpl from 'isomorphic-ws';
-import {
-  clockOffsetFrom,
-  credentialParams,
-  type Grant,
-  parseTokenResult,
-  refreshParams,
-  type TokenSet,
-} from './auth.js';
+import type { Grant } from './auth.js';
+import { CallGate } from './call-gate.js';
+import { monotonic } from './clock.js';
 import { ErrorCode } from './codes.js';
+import { ConnectionLoop, type LogoutRequest } from './connection-loop.js';
+import type { EventPayload, LogLevel, SessionContext } from './context.js';
 import {
-  AuthenticationError,
-  ConnectionClosedError,
-  classify,
+  InvalidArgumentError,
+  ListenerError,
+  NotConnectedError,
   RequestTimeoutError,
   RpcError,
   SessionClosedError,
 } from './errors.js';
 import type { ClosedEvent, CloseReason, SessionEvents, WarningEvent } from './events.js';
-import { HeartbeatWatchdog } from './heartbeat.js';
-import { Lineage } from './lineage.js';
-import { type Logger, type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
-import { abortableSleep, retryWithBackoff } from './reconnect.js';
-import { DeadlineTimer, refreshDelay } from './refresh.js';
-import { RpcConnection, type RpcHandlers, type WebSocketConstructor } from './rpc.js';
-import { missingScope, parseScope, type Scope } from './scope.js';
+import { type ChildLink, type ExchangeOptions, Family, type ForkOptions } from './family.js';
+import { GuardedEmitter } from './guarded-emitter.js';
+import { type ResolvedOptions, resolveOptions, type SessionOptions, validateTimeout } from './options.js';
+import type { WebSocketConstructor } from './rpc.js';
+import type { Scope } from './scope.js';
+import type {
+  CallOptions,
+  ConnectOptions,
+  LogoutOptions,
+  LogoutResult,
+  SessionStatus,
+} from './session-types.js';
 import { isReady, type SessionState, type TransitionReason, transition } from './state.js';
-import { chunk, type NotificationHandler, SubscriptionRegistry, splitChannels } from './subscriptions.js';
-
-/** Per-call options of {@link DeribitSession.call}. */
-export interface CallOptions {
-  /** ms to wait for authentication plus the response. Default: the session's `requestTimeout`. */
-  readonly timeout?: number;
-  /** Abort the call (it rejects with the signal's reason; a response that arrives later is ignored). */
-  readonly signal?: AbortSignal;
-}
-
-/** Options of {@link DeribitSession.logout}. */
-export interface LogoutOptions {
-  /** Invalidate every token of this session on the server. Default `true`. */
-  readonly invalidateToken?: boolean;
-  /** ms to wait for the server to close the socket. Default: the session's `logoutTimeout`. */
-  readonly timeout?: number;
-}
-
-/** What `logout()` achieved. */
-export interface LogoutResult {
-  /** True when `private/logout` was sent and the server closed the socket. */
-  readonly confirmed: boolean;
-}
-
-interface ReadyWaiter {
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-  /** `connect()` callers get the fatal error itself; calls get a {@link SessionClosedError}. */
-  readonly isConnect: boolean;
-}
-
-/** Options of {@link DeribitSession.fork} and {@link DeribitSession.exchange}: the parent's, overridden. */
-export type ChildSessionOptions = Omit<
-  SessionOptions,
-  'credentials' | 'refreshToken' | 'scope' | 'grant' | 'signatureData'
->;
-
-/** Options of {@link DeribitSession.exchange}. */
-export interface ExchangeOptions extends ChildSessionOptions {
-  /** Name for the subaccount session (`session:NAME` scope); without it the parent's scope kind is kept. */
-  readonly sessionName?: string;
-}
-
-/** Where a child session gets a fresh token pair when its own refresh token is no longer accepted. */
-type TokenSource = () => Promise<TokenSet>;
-const tokenSources = new WeakMap<DeribitSession, TokenSource>();
-
-/** Shortest safety margin, ms: a token is treated as expired this long before the server says so. */
-const MAX_EXPIRY_SAFETY_MS = 5000;
-/** After a failed transient refresh, retry after this long (ms), or half the remaining life if sooner. */
-const REFRESH_RETRY_MS = 1000;
+import { NotificationStream, type StreamItem, type StreamOptions } from './stream.js';
+import { Subscriber } from './subscriber.js';
+import type { NotificationHandler } from './subscriptions.js';
+import { TokenKeeper } from './token-keeper.js';
+import { isPrivateMethod, socketOptionsFor } from './transport.js';
 
 const defaultWebSocket = WebSocketImpl as unknown as WebSocketConstructor;
 const noop = (): void => {};
@@ -96,48 +54,94 @@ const noop = (): void => {};
  * await session.close();
  * ```
  */
-export class DeribitSession extends EventEmitter<SessionEvents> {
+export class DeribitSession extends GuardedEmitter<SessionEvents> {
   readonly #options: ResolvedOptions;
   readonly #rawOptions: SessionOptions;
-  #lineage = new Lineage();
-  #children: Set<DeribitSession> | undefined;
-  readonly #WebSocket: WebSocketConstructor;
   #state: SessionState = 'disconnected';
-  #rpc: RpcConnection | undefined;
-  #tokens: TokenSet | undefined;
-  #refreshToken: string | undefined;
-  #clockOffset = 0;
-  #hasAuthenticated = false;
-  readonly #refreshTimer = new DeadlineTimer();
-  readonly #expiryTimer = new DeadlineTimer();
-  #watchdog: HeartbeatWatchdog | undefined;
-  /** Aborted by close(): ends the current connection loop, even mid-wait. Exists only while a loop runs. */
-  #loopAbort: AbortController | undefined;
-  #looping = false;
-  #refreshing: Promise<void> | undefined;
-  #disconnectReason: TransitionReason = 'socket-closed';
-  #onStableBreak: ((error: Error) => void) | undefined;
-  #waiters: Set<ReadyWaiter> | undefined;
-  readonly #registry: SubscriptionRegistry;
-  #closing: Promise<void> | undefined;
-  #logout: Promise<LogoutResult> | undefined;
-  /** The socket a logout detached from the session: `close()` during a logout must still close it. */
-  #loggingOutRpc: RpcConnection | undefined;
-  /** Set when logout or close begins: no new work is accepted. */
-  #ending = false;
+  readonly #gate = new CallGate();
+  readonly #keeper: TokenKeeper;
+  readonly #subscriber: Subscriber;
+  readonly #family: Family;
+  readonly #loop: ConnectionLoop;
+  /** The one teardown, once begun. */
+  #teardown: Promise<LogoutResult> | undefined;
 
-  /**
-   * @param options - see {@link SessionOptions}; throws `TypeError` at once for invalid options.
-   */
+  /** @param options - see {@link SessionOptions}; throws {@link InvalidArgumentError} at once for invalid options. */
   constructor(options: SessionOptions) {
     super();
     this.#options = resolveOptions(options);
     this.#rawOptions = options;
-    this.#WebSocket = options.WebSocket ?? defaultWebSocket;
-    this.#refreshToken = options.refreshToken;
-    this.#registry = new SubscriptionRegistry((error, channel) =>
-      this.#report(toError(error, `a handler for ${channel} threw`)),
+    const ctx = this.#context();
+    this.#keeper = new TokenKeeper(ctx, options.refreshToken);
+    const waitReady = this.#waitReady.bind(this);
+    this.#subscriber = new Subscriber(
+      ctx,
+      {
+        readySocket: () => this.#loop.readySocket,
+        willBeReady: () =>
+          this.#state !== 'closed' && !(this.#state === 'disconnected' && !this.#loop.running),
+        waitReady,
+      },
+      (error, channel) => this.#reportListener({ channel }, error),
     );
+    this.#family = new Family(ctx, {
+      keeper: this.#keeper,
+      waitReady,
+      inheritedOptions: () => {
+        const { credentials, scope, grant, signatureData, refreshToken, ...inherited } = this.#rawOptions;
+        return inherited;
+      },
+      createChild: (childOptions, link) => DeribitSession.#child(childOptions, link),
+    });
+    this.#loop = new ConnectionLoop(ctx, {
+      keeper: this.#keeper,
+      subscriber: this.#subscriber,
+      WebSocket: options.WebSocket ?? defaultWebSocket,
+      socketOptions: socketOptionsFor(this.#options),
+      announce: (grant) => this.#announce(grant),
+      fail: (error) => void this.#end('fatal', error),
+      gaveUp: (error) => {
+        this.#gate.fail(error);
+        this.#report(error);
+      },
+    });
+    this.#keeper.attach({
+      socket: () => this.#loop.socket,
+      drop: (rpc, reason, why) => this.#loop.drop(rpc, reason, why),
+      fail: (error) => void this.#end('fatal', error),
+      announce: (grant) => this.#announce(grant),
+    });
+  }
+
+  static #child(options: SessionOptions, link: ChildLink): DeribitSession {
+    const child = new DeribitSession(options);
+    child.#keeper.source = link.source;
+    child.#family.lineage = link.lineage;
+    return child;
+  }
+
+  /** Authenticated (again), with heartbeat, COD and subscriptions restored: tell the world. */
+  #announce(grant: Grant): void {
+    const tokens = this.#keeper.tokens;
+    if (tokens === undefined) return;
+    if (tokens.scope.sessionName !== undefined) this.#family.noteNamedSession(tokens.scope.sessionName);
+    this.#log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
+    this.#emit('authenticated', { scope: tokens.scope, expiresAt: tokens.expiresAt, grant });
+  }
+
+  #context(): SessionContext {
+    const session = this;
+    return {
+      options: this.#options,
+      get state() {
+        return session.#state;
+      },
+      setState: (to, reason) => this.#setState(to, reason),
+      emit: (event, payload) => this.#emit(event, payload),
+      report: (error) => this.#report(error),
+      warn: (warning) => this.#warn(warning),
+      log: (level, message, context) => this.#log(level, message, context),
+    };
   }
 
   /** Current state. */
@@ -147,12 +151,12 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
 
   /** The granted scope of the current token (parsed), or undefined before the first authentication. */
   get scope(): Scope | undefined {
-    return this.#tokens?.scope;
+    return this.#keeper.scope;
   }
 
   /** ms epoch at which the current access token expires, or undefined before the first authentication. */
   get expiresAt(): number | undefined {
-    return this.#tokens?.expiresAt;
+    return this.#keeper.expiresAt;
   }
 
   /** The endpoint this session connects to. */
@@ -162,835 +166,343 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
 
   /** Sessions forked or exchanged from this one (and theirs), still open. */
   get children(): DeribitSession[] {
-    return [...(this.#children ?? [])].flatMap((child) => [child, ...child.children]);
+    return this.#family.children;
   }
 
   /** Named sessions this session's family (root, forks, subaccount sessions) holds on the key, oldest first. */
   get namedSessions(): string[] {
-    return this.#lineage.names;
+    return this.#family.lineage.names;
   }
 
   /** Channels with at least one handler (restored after every reconnect). */
   get channels(): string[] {
-    return this.#registry.channels();
+    return this.#subscriber.registry.channels();
   }
 
   /**
    * Connect and authenticate. Resolves once authenticated; keeps trying transient failures with backoff;
-   * rejects with the fatal error (e.g. {@link AuthenticationError} for bad credentials), after which the
-   * session is `closed`. Calling it again while connecting or connected returns the same outcome.
+   * rejects with the fatal error (e.g. {@link AuthenticationError} for bad credentials, after which the
+   * session is `closed`), or when `timeout`/`signal` end the wait (see {@link ConnectOptions}).
    */
-  connect(): Promise<void> {
-    if (this.#ending || this.#state === 'closed') return Promise.reject(new SessionClosedError());
+  connect(options: ConnectOptions = {}): Promise<void> {
+    if (this.#state === 'closed') return Promise.reject(new SessionClosedError());
+    const { signal } = options;
+    let timeout: number;
+    try {
+      timeout =
+        options.timeout === undefined
+          ? Number.POSITIVE_INFINITY
+          : validateTimeout('connect timeout', options.timeout, 0);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (isReady(this.#state)) return Promise.resolve();
-    const ready = new Promise<void>((resolve, reject) => {
-      this.#waiters ??= new Set();
-      this.#waiters.add({ resolve, reject, isConnect: true });
+    let gaveUp: Error | undefined;
+    const waiting = this.#gate.waitForConnect({
+      timeout,
+      signal,
+      onTimeout: () => {
+        const last = this.#loop.status.lastError;
+        gaveUp = new RequestTimeoutError(
+          'connect()',
+          timeout,
+          true,
+          `connect() did not complete within ${timeout} ms${last ? ` (last error: ${last.message})` : ''}`,
+        );
+        return gaveUp;
+      },
     });
-    void this.#runLoop();
-    return ready;
+    this.#loop.start();
+    return waiting.catch((error: unknown) => {
+      const ownGiveUp = error === gaveUp || (signal?.aborted === true && error === signal.reason);
+      // The first connection was abandoned by its last caller: stop trying rather than connect behind their back.
+      if (
+        ownGiveUp &&
+        !this.#keeper.hasAuthenticated &&
+        !this.#gate.hasConnectWaiter &&
+        this.#state !== 'closed'
+      ) {
+        const why = error instanceof Error ? error : new Error('connect() was aborted');
+        this.#loop.stop(why);
+        this.#gate.fail(
+          why,
+          new NotConnectedError(`connect() gave up (${why.message}): call connect() again`),
+        );
+      }
+      throw error;
+    });
   }
 
   /**
-   * Call any JSON-RPC method and resolve with its `result`. While the session is not authenticated the call
-   * waits for it (within its timeout). Rejects with {@link RpcError}, {@link RequestTimeoutError},
-   * {@link ConnectionClosedError} (in flight when the socket dropped: outcome unknown; never replayed) or
-   * {@link SessionClosedError}.
+   * Call any JSON-RPC method and resolve with its `result`. While the session is not ready the call waits
+   * (at most `maxWait`, then it rejects unsent). Rejects with {@link RpcError}, {@link RequestTimeoutError}
+   * (`sent` says whether it left), {@link ConnectionClosedError} (in flight when the socket dropped: outcome
+   * unknown; never replayed), {@link NotConnectedError} or {@link SessionClosedError}. A private call answered
+   * `13009 unauthorized` makes the session authenticate again (the caller still gets the error).
    */
   call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T> {
-    const rpc = this.#rpc;
-    const timeout = options?.timeout ?? this.#options.requestTimeout;
-    if (rpc !== undefined && (this.#state === 'authenticated' || this.#state === 'refreshing')) {
-      if (typeof method !== 'string' || method === '')
-        return Promise.reject(new TypeError('method must be a non-empty string'));
-      return rpc.call(method, params, timeout, options?.signal) as Promise<T>;
+    if (typeof method !== 'string' || method === '') {
+      return Promise.reject(new InvalidArgumentError('method must be a non-empty string'));
     }
-    return this.#callWhenReady<T>(method, params, timeout, options?.signal);
+    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+      return Promise.reject(new InvalidArgumentError('params must be an object'));
+    }
+    const rpc = this.#loop.readySocket;
+    if (rpc !== undefined && options === undefined)
+      return this.#send<T>(rpc, method, params, this.#options.requestTimeout, undefined);
+    return this.#callWhenReady<T>(method, params, options ?? {});
   }
 
   async #callWhenReady<T>(
     method: string,
     params: Record<string, unknown> | undefined,
+    options: CallOptions,
+  ): Promise<T> {
+    const timeout = validateTimeout('timeout', options.timeout, this.#options.requestTimeout);
+    const maxWait = validateTimeout('maxWait', options.maxWait, this.#options.maxWait, true);
+    const deadline = monotonic() + timeout;
+    for (;;) {
+      const rpc = this.#loop.readySocket;
+      const left = deadline - monotonic();
+      if (rpc !== undefined) return this.#send<T>(rpc, method, params, Math.max(1, left), options.signal);
+      if (left <= 0) throw new RequestTimeoutError(method, timeout, true);
+      await this.#waitReady(method, Math.min(maxWait, left), options.signal);
+    }
+  }
+
+  #send<T>(
+    rpc: NonNullable<ConnectionLoop['readySocket']>,
+    method: string,
+    params: Record<string, unknown> | undefined,
     timeout: number,
     signal: AbortSignal | undefined,
   ): Promise<T> {
-    if (typeof method !== 'string' || method === '') throw new TypeError('method must be a non-empty string');
-    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-      throw new TypeError('params must be an object');
+    const sent = rpc.call(method, params, timeout, signal) as Promise<T>;
+    // The user's own access_token is the user's business; the session's token is ours to renew.
+    if (isPrivateMethod(method) && (params === undefined || !('access_token' in params))) {
+      sent.catch((error: unknown) => {
+        if (isUnauthorized(error)) this.#keeper.onUnauthorized(rpc);
+      });
     }
-    if (!(timeout > 0)) throw new TypeError('timeout must be a positive number of ms');
-    const started = Date.now();
-    await this.#whenReady(method, timeout, signal);
-    const rpc = this.#rpc;
-    if (rpc === undefined) throw new ConnectionClosedError(method);
-    return rpc.call(method, params, Math.max(1, timeout - (Date.now() - started)), signal) as Promise<T>;
+    return sent;
   }
 
-  /** Wait until authenticated, bounded by `timeout`; rejects at once if nothing is trying to connect. */
-  #whenReady(method: string, timeout: number, signal: AbortSignal | undefined): Promise<void> {
-    if (this.#ending || this.#state === 'closed') return Promise.reject(new SessionClosedError());
+  /** Wait until ready, at most `timeout` ms; rejects at once when closed or when nothing is connecting. */
+  #waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#state === 'closed') return Promise.reject(new SessionClosedError());
     if (isReady(this.#state)) return Promise.resolve();
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#state === 'disconnected' && !this.#looping) {
+    if (this.#state === 'disconnected' && !this.#loop.running) {
       return Promise.reject(
-        new ConnectionClosedError(undefined, undefined, `not connected: call connect() before ${method}`),
+        new NotConnectedError(`${what} was not sent: the session is not connected; call connect() first`),
       );
     }
-    return new Promise<void>((resolve, reject) => {
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters?.delete(waiter);
-      };
-      const waiter: ReadyWaiter = {
-        resolve: () => {
-          cleanup();
-          resolve();
-        },
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
-        isConnect: false,
-      };
-      const onAbort = (): void => waiter.reject(signal?.reason);
-      const timer = setTimeout(() => waiter.reject(new RequestTimeoutError(method, timeout, true)), timeout);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters ??= new Set();
-      this.#waiters.add(waiter);
-    });
+    return this.#gate.wait(what, { timeout, signal });
   }
 
   /**
-   * Subscribe `handler` to one or more channels. Resolves once the server confirmed them (or, while
-   * reconnecting, once the session is authenticated again). Channels stay subscribed across reconnects.
-   * Returns an idempotent unsubscribe; the server is unsubscribed when a channel's last handler goes.
+   * Subscribe `handler` to one or more channels. Resolves once the server confirmed them (before `connect()`,
+   * at once: they are sent when authenticated). Channels stay subscribed across reconnects. `timeout` and
+   * `signal` cover the whole subscribe. Returns an idempotent unsubscribe; the server is unsubscribed when a
+   * channel's last handler goes. A handler that throws or rejects is reported on `error`.
    */
   async subscribe<T = unknown>(
     channels: string | readonly string[],
     handler: NotificationHandler<T>,
-    options?: CallOptions,
+    options: CallOptions = {},
   ): Promise<() => Promise<void>> {
     const list = typeof channels === 'string' ? [channels] : [...channels];
     if (list.length === 0 || list.some((channel) => typeof channel !== 'string' || channel.trim() === '')) {
-      throw new TypeError('channels must be one or more non-empty strings');
+      throw new InvalidArgumentError('channels must be one or more non-empty strings');
     }
-    if (typeof handler !== 'function') throw new TypeError('handler must be a function');
-    if (this.#ending || this.#state === 'closed') throw new SessionClosedError();
-    const registration = this.#registry.add(list, handler as NotificationHandler);
-    const unsubscribe = async (): Promise<void> => {
-      const emptied = registration.remove();
-      if (emptied.length > 0) await this.#unsubscribeOnServer(emptied);
-    };
-    try {
-      await this.#whenReady('subscribe', options?.timeout ?? this.#options.requestTimeout, options?.signal);
-      const rpc = this.#rpc;
-      const pending = registration.added.filter((channel) => !this.#registry.isConfirmed(channel));
-      if (rpc !== undefined && pending.length > 0) await this.#subscribeOnServer(rpc, pending, true);
-    } catch (error) {
-      // A connection failure keeps the registration: it is restored after the reconnect. Anything else undoes it.
-      if (!(error instanceof ConnectionClosedError)) {
-        registration.remove();
-        throw error;
-      }
-    }
-    return unsubscribe;
+    if (typeof handler !== 'function') throw new InvalidArgumentError('handler must be a function');
+    if (this.#state === 'closed') throw new SessionClosedError();
+    return this.#subscriber.subscribe(list, handler as NotificationHandler, {
+      timeout: validateTimeout('timeout', options.timeout, this.#options.requestTimeout),
+      maxWait: validateTimeout('maxWait', options.maxWait, this.#options.maxWait, true),
+      signal: options.signal,
+    });
   }
 
   /**
-   * Fork a new named session (`public/fork_token`) on its own socket, with its own refresh cycle,
-   * reconnects and subscriptions. This session must hold a session-scoped token (`scope: 'session:NAME'`).
-   * When the child's refresh token stops being accepted it forks again from this session, if still open.
+   * Notifications of `channels` as an async iterator of `{ channel, data }` over a bounded buffer (see
+   * {@link StreamOptions} for the overflow policy). Ends when the loop breaks, the signal aborts or the
+   * session closes (a fatal close throws the error).
    */
-  async fork(name: string, options: ChildSessionOptions = {}): Promise<DeribitSession> {
-    if (typeof name !== 'string' || name === '' || /\s/.test(name)) {
-      throw new TypeError('fork() needs a session name without whitespace');
-    }
-    await this.#whenReady('public/fork_token', this.#options.requestTimeout, undefined);
-    if (this.#tokens?.scope.sessionName === undefined) {
-      throw new TypeError(
-        "fork() needs a session-scoped parent: create it with scope 'session:NAME' (this session's token is connection-scoped)",
-      );
-    }
-    const forkTokens = (): Promise<TokenSet> =>
-      this.#parentCall('public/fork_token', (refreshToken) => ({
-        refresh_token: refreshToken,
-        session_name: name,
-      }));
-    const child = await this.#spawnChild(await forkTokens(), forkTokens, options);
-    this.emit('forked', { name });
-    return child;
+  stream<T = unknown>(
+    channels: string | readonly string[],
+    options: StreamOptions = {},
+  ): AsyncIterableIterator<StreamItem<T>> {
+    return new NotificationStream<T>(
+      (push) =>
+        this.subscribe<T>(channels, push, options.timeout === undefined ? {} : { timeout: options.timeout }),
+      (end) => {
+        const onClosed = (event: ClosedEvent): void => end(event.error);
+        this.once('closed', onClosed);
+        return () => this.off('closed', onClosed);
+      },
+      options,
+    );
+  }
+
+  /**
+   * Fork a new named session (`public/fork_token`) on its own socket, with its own refresh cycle, reconnects
+   * and subscriptions. This session must hold a session-scoped token (`scope: 'session:NAME'`). When the child's
+   * refresh token stops being accepted it forks again from this session, if still open.
+   */
+  fork(name: string, options?: ForkOptions): Promise<DeribitSession> {
+    return this.#family.fork(name, options);
   }
 
   /**
    * Open a session for a subaccount (`public/exchange_token`) on its own socket, with its own lifecycle.
-   * With `sessionName` the new session is named (`session:NAME`).
+   * With `sessionName` the new session is named (`session:NAME`); a connection-scoped session needs one.
    */
-  async exchange(subjectId: number, options: ExchangeOptions = {}): Promise<DeribitSession> {
-    if (!Number.isInteger(subjectId) || subjectId <= 0)
-      throw new TypeError('exchange() needs a positive integer subject id');
-    const { sessionName, ...childOptions } = options;
-    if (sessionName !== undefined && (sessionName === '' || /\s/.test(sessionName))) {
-      throw new TypeError('sessionName must be non-empty and without whitespace');
-    }
-    await this.#whenReady('public/exchange_token', this.#options.requestTimeout, undefined);
-    const exchangeTokens = (): Promise<TokenSet> =>
-      this.#parentCall('public/exchange_token', (refreshToken) => ({
-        refresh_token: refreshToken,
-        subject_id: subjectId,
-        ...(sessionName === undefined ? {} : { scope: `session:${sessionName}` }),
-      }));
-    const child = await this.#spawnChild(await exchangeTokens(), exchangeTokens, childOptions);
-    this.emit('exchanged', { subjectId });
-    return child;
-  }
-
-  /** A token call made with this session's newest refresh token, on its socket. */
-  async #parentCall(
-    method: string,
-    params: (refreshToken: string) => Record<string, unknown>,
-  ): Promise<TokenSet> {
-    if (this.#ending || this.#state === 'closed')
-      throw new SessionClosedError(`the parent session is closed: cannot ${method}`);
-    await this.#whenReady(method, this.#options.requestTimeout, undefined);
-    const rpc = this.#rpc;
-    const refreshToken = this.#refreshToken;
-    if (rpc === undefined || refreshToken === undefined) throw new ConnectionClosedError(method);
-    return parseTokenResult(await rpc.call(method, params(refreshToken), this.#options.requestTimeout));
-  }
-
-  async #spawnChild(
-    tokens: TokenSet,
-    source: TokenSource,
-    overrides: ChildSessionOptions,
-  ): Promise<DeribitSession> {
-    const {
-      credentials: _credentials,
-      scope: _scope,
-      grant: _grant,
-      signatureData: _data,
-      refreshToken: _rt,
-      ...inherited
-    } = this.#rawOptions;
-    const child = new DeribitSession({ ...inherited, ...overrides, refreshToken: tokens.refreshToken });
-    tokenSources.set(child, source);
-    child.#lineage = this.#lineage;
-    this.#children ??= new Set();
-    this.#children.add(child);
-    child.once('closed', () => this.#children?.delete(child));
-    const name = tokens.scope.sessionName;
-    if (name !== undefined) this.#noteNamedSession(name);
-    try {
-      await child.connect();
-    } catch (error) {
-      this.#children?.delete(child);
-      throw error;
-    }
-    return child;
-  }
-
-  #noteNamedSession(name: string): void {
-    const warning = this.#lineage.add(name);
-    if (warning !== undefined)
-      this.#warn({ code: 'session-budget', message: warning, items: this.#lineage.names });
+  exchange(subjectId: number, options?: ExchangeOptions): Promise<DeribitSession> {
+    return this.#family.exchange(subjectId, options);
   }
 
   /**
    * Log out: send `private/logout` (it has no response), wait (bounded) for the server to close the socket,
-   * and close the session. Note: logging out does not trigger cancel-on-disconnect, so open orders stay open.
-   * If the socket is down the session still ends locally and `confirmed` is false.
+   * and close the session, from whatever state it is in. Logging out does not trigger cancel-on-disconnect:
+   * open orders stay open. If the socket is down the session still ends locally and `confirmed` is false.
+   * Concurrent calls share one logout.
    */
   logout(options: LogoutOptions = {}): Promise<LogoutResult> {
-    // Concurrent calls share one logout.
-    this.#logout ??= this.#doLogout(options);
-    return this.#logout;
-  }
-
-  async #doLogout(options: LogoutOptions): Promise<LogoutResult> {
-    if (this.#state === 'closed') {
-      await this.#closing;
-      return { confirmed: false };
+    const { invalidateToken = true, signal } = options;
+    let timeout: number;
+    try {
+      if (typeof invalidateToken !== 'boolean')
+        throw new InvalidArgumentError('invalidateToken must be a boolean');
+      timeout = validateTimeout('timeout', options.timeout, this.#options.logoutTimeout);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const invalidateToken = options.invalidateToken ?? true;
-    const timeout = options.timeout ?? this.#options.logoutTimeout;
-    this.#ending = true;
-    const rpc = isReady(this.#state) ? this.#rpc : undefined;
-    this.#loggingOutRpc = rpc;
-    this.#rpc = undefined;
-    rpc?.setCloseError(
-      (method) => new SessionClosedError(`logged out before ${method} was answered: the outcome is unknown`),
-    );
-    let confirmed = false;
-    if (rpc?.sendOnly('private/logout', { invalidate_token: invalidateToken })) {
-      const waitForClose = new AbortController();
-      await Promise.race([rpc.closed, abortableSleep(timeout, waitForClose.signal).catch(noop)]);
-      waitForClose.abort();
-      // Confirmed only when the server closed the socket, not a close() of ours meanwhile.
-      confirmed = !rpc.isOpen && this.#closing === undefined;
+    const done = this.#end('logout', undefined, { invalidateToken, timeout });
+    if (signal === undefined) return done;
+    if (signal.aborted) {
+      this.#loop.hurry();
+      return Promise.reject(signal.reason);
     }
-    if (!confirmed) {
-      this.#warn({
-        code: 'logout-unconfirmed',
-        message: rpc
-          ? 'the server did not close the socket after private/logout in time'
-          : 'logged out locally: the socket was down',
-      });
-    }
-    const name = this.#tokens?.scope.sessionName;
-    if (confirmed && invalidateToken && name !== undefined) this.#lineage.remove(name);
-    await this.#shutdown('logout');
-    return { confirmed };
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#loop.hurry();
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      done.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /** Close the socket and end the session without logging out (tokens stay valid until they expire). Idempotent. */
   close(): Promise<void> {
-    return this.#shutdown('close');
+    return this.#end('close').then(noop);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Connection loop
-
-  async #runLoop(): Promise<void> {
-    if (this.#looping || this.#state === 'closed') return;
-    this.#looping = true;
-    const controller = new AbortController();
-    this.#loopAbort = controller;
-    const signal = controller.signal;
-    const policy = this.#options.reconnect;
-    try {
-      const establish = async (): Promise<void> => {
-        await this.#establish(signal);
-        if (policy && policy.stableAfter > 0) await this.#waitStable(policy.stableAfter, signal);
-      };
-      if (policy === false) await establish();
-      else {
-        await retryWithBackoff(establish, policy, {
-          signal,
-          shouldRetry: (error) => {
-            const kind = classify(error);
-            return kind === 'retry' || kind === 'reauth';
-          },
-          onRetry: (info) => {
-            this.#log('info', 'reconnecting', {
-              attempt: info.attempt,
-              delay: info.delay,
-              error: info.error.message,
-            });
-            this.emit('reconnecting', info);
-          },
-        });
-      }
-    } catch (error) {
-      if (this.#is('closed') || signal.aborted) return;
-      const failure = toError(error, 'connection failed');
-      const kind = classify(failure);
-      if (kind === 'fatal' || kind === 'caller') {
-        await this.#shutdown('fatal', failure);
-        return;
-      }
-      // Out of retries (or reconnect disabled): stay disconnected; waiters learn why.
-      this.#rejectWaiters(failure, failure);
-      this.#report(failure);
-    } finally {
-      this.#looping = false;
-      if (this.#loopAbort === controller) this.#loopAbort = undefined;
-    }
+  /** `await using session = new DeribitSession(…)`: logs out, or closes with `dispose: 'close'`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#options.dispose === 'close') await this.close();
+    else await this.logout();
   }
 
-  /** One attempt: open a socket, authenticate, restore heartbeat/COD/subscriptions. Throws on failure. */
-  async #establish(signal: AbortSignal): Promise<void> {
-    this.#setState('connecting', this.#hasAuthenticated ? 'reconnect' : 'connect');
-    let rpc: RpcConnection;
-    try {
-      rpc = await RpcConnection.open({
-        url: this.#options.url,
-        WebSocket: this.#WebSocket,
-        connectTimeout: this.#options.connectTimeout,
-        handlers: this.#handlersFor(() => rpc),
-        signal,
-      });
-    } catch (error) {
-      if (this.#is('connecting')) {
-        this.#setState('disconnected', 'socket-error');
-        const closed = error instanceof ConnectionClosedError ? error : undefined;
-        this.emit('disconnected', {
-          code: closed?.closeCode ?? 1006,
-          reason: closed?.message ?? 'connection failed',
-          willReconnect: this.#willReconnect(),
-        });
-      }
-      throw error;
-    }
-    if (!this.#is('connecting')) {
-      void rpc.shutdown(1000, 'session closed', () => new SessionClosedError());
-      throw new SessionClosedError();
-    }
-    this.#rpc = rpc;
-    this.#disconnectReason = 'socket-closed';
-    this.#setState('authenticating', 'socket-open');
-    try {
-      const grant = await this.#authenticate(rpc);
-      await this.#restore(rpc);
-      if (this.#rpc !== rpc)
-        throw new ConnectionClosedError(undefined, undefined, 'socket lost during authentication');
-      this.#hasAuthenticated = true;
-      this.#setState('authenticated', 'auth-ok');
-      this.#announceAuthenticated(grant);
-    } catch (error) {
-      if (this.#rpc === rpc) {
-        // Auth failed on a live socket: drop it quietly; the loop decides what comes next.
-        this.#rpc = undefined;
-        void rpc.shutdown(1000, 'authentication failed', (method) => new ConnectionClosedError(method));
-        if (this.#is('authenticating')) this.#setState('disconnected', 'auth-retryable-error');
-      }
-      throw error;
-    }
-  }
-
-  /** Resolve once the socket stayed up for `ms`; reject if it closes sooner (a flap counts as a failed attempt). */
-  #waitStable(ms: number, signal: AbortSignal): Promise<void> {
-    if (!isReady(this.#state))
-      return Promise.reject(new ConnectionClosedError(undefined, undefined, 'socket lost'));
-    return new Promise<void>((resolve, reject) => {
-      const done = (error?: Error): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.#onStableBreak = undefined;
-        if (error) reject(error);
-        else resolve();
-      };
-      const onAbort = (): void => done(toError(signal.reason, 'aborted'));
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#onStableBreak = done;
-    });
-  }
-
-  #handlersFor(current: () => RpcConnection): RpcHandlers {
+  /** A snapshot for dashboards and health endpoints (no secrets). */
+  status(): SessionStatus {
+    const { attempt, lastError, nextRetryAt } = this.#loop.status;
+    const socket = this.#loop.socket;
     return {
-      onNotification: (channel, data) => this.#registry.dispatch(channel, data),
-      onHeartbeat: (type) => {
-        if (type !== 'test_request') return;
-        current().call('public/test', undefined, this.#options.requestTimeout).catch(noop);
-      },
-      onClose: (code, reason) => this.#onSocketClosed(current(), code, reason),
-      onProtocolError: (error) => this.#report(error),
+      state: this.#state,
+      attempt,
+      lastError: lastError && { code: errorCode(lastError), message: lastError.message },
+      nextRetryAt,
+      expiresAt: this.#keeper.expiresAt,
+      sinceLastFrame: socket === undefined ? undefined : Math.round(monotonic() - socket.lastFrameAt),
+      subscriptions: this.#subscriber.counts(),
+      waiting: this.#gate.size,
     };
   }
 
-  #onSocketClosed(rpc: RpcConnection, code: number, reason: string): void {
-    if (rpc !== this.#rpc) return; // an old socket, or one we closed ourselves
-    this.#rpc = undefined;
-    this.#stopConnectionTimers();
-    this.#registry.resetConfirmed();
-    const willReconnect = this.#willReconnect();
-    this.#log('warn', 'socket closed', { code, reason, willReconnect });
-    if (this.#state !== 'disconnected' && this.#state !== 'closed') {
-      this.#setState('disconnected', this.#disconnectReason);
+  /** The one way out: close or log out whatever socket exists, from any state. Idempotent. */
+  #end(reason: CloseReason, error?: Error, logout?: LogoutRequest): Promise<LogoutResult> {
+    if (this.#teardown !== undefined) {
+      if (reason === 'close') this.#loop.hurry();
+      return this.#teardown;
     }
-    this.emit('disconnected', { code, reason, willReconnect });
-    const stableBreak = this.#onStableBreak;
-    if (stableBreak) stableBreak(new ConnectionClosedError(undefined, code, reason));
-    else if (willReconnect) void this.#runLoop();
-    else if (!this.#looping) this.#rejectWaiters(new ConnectionClosedError(undefined, code, reason));
-  }
-
-  #willReconnect(): boolean {
-    return this.#options.reconnect !== false && this.#state !== 'closed' && !this.#ending;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Authentication and refresh
-
-  /** Authenticate a fresh socket: refresh token first where it can still work, then credentials. */
-  async #authenticate(rpc: RpcConnection): Promise<Grant> {
-    const refreshToken = this.#refreshToken;
-    const sessionScoped = this.#tokens === undefined || this.#tokens.scope.sessionName !== undefined;
-    const hasCredentials = this.#options.credentials !== undefined;
-    // Connection-scoped tokens die with their socket: skip them when credentials can do the job.
-    if (refreshToken !== undefined && (sessionScoped || !hasCredentials)) {
-      try {
-        this.#adopt(await this.#authCall(rpc, refreshParams(refreshToken)));
-        return 'refresh_token';
-      } catch (error) {
-        if (!(error instanceof RpcError) || classify(error) === 'retry') throw error;
-        this.#refreshToken = undefined;
-        this.#log('warn', 'refresh token rejected; falling back', { code: error.code });
-        if (!hasCredentials) return this.#authenticateFromSource(rpc, error);
-      }
-    }
-    if (!hasCredentials) return this.#authenticateFromSource(rpc, undefined);
-    this.#adopt(await this.#authenticateWithCredentials(rpc));
-    return this.#options.grant;
-  }
-
-  /** A child session without credentials asks its parent for a fresh pair, then uses it on this socket. */
-  async #authenticateFromSource(rpc: RpcConnection, rejection: RpcError | undefined): Promise<Grant> {
-    const source = tokenSources.get(this);
-    const why = rejection
-      ? `the refresh token was rejected (${rejection.code} ${rejection.deribitMessage})`
-      : 'no refresh token';
-    if (source === undefined) {
-      throw new AuthenticationError(`${why} and there are no credentials to fall back on`, {
-        cause: rejection,
-      });
-    }
-    let fresh: TokenSet;
-    try {
-      fresh = await source();
-    } catch (error) {
-      if (classify(error) === 'retry') throw error;
-      throw new AuthenticationError(`${why} and the parent session could not issue a new one`, {
-        cause: error,
-      });
-    }
-    this.#adopt(await this.#authCall(rpc, refreshParams(fresh.refreshToken)));
-    return 'refresh_token';
-  }
-
-  async #authenticateWithCredentials(rpc: RpcConnection): Promise<TokenSet> {
-    const { credentials, grant, scope, signatureData } = this.#options;
-    if (credentials === undefined) throw new AuthenticationError('no credentials to authenticate with');
-    const attempt = async (): Promise<TokenSet> =>
-      this.#authCall(
-        rpc,
-        await credentialParams(grant, credentials, {
-          scope,
-          data: signatureData,
-          clockOffset: this.#clockOffset,
-        }),
-      );
-    try {
-      try {
-        return await attempt();
-      } catch (error) {
-        // A signature refused for its timestamp: learn the server's clock and sign once more.
-        if (
-          !(error instanceof RpcError) ||
-          error.code !== ErrorCode.unauthorized ||
-          grant !== 'client_signature'
-        )
-          throw error;
-        await this.#syncClock(rpc);
-        return await attempt();
-      }
-    } catch (error) {
-      if (
-        error instanceof RpcError &&
-        (error.code === ErrorCode.invalidCredentials || error.code === ErrorCode.unauthorized)
-      ) {
-        throw new AuthenticationError(
-          `authentication with ${grant} failed: ${error.code} ${error.deribitMessage}`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-  }
-
-  async #syncClock(rpc: RpcConnection): Promise<void> {
-    const sentAt = Date.now();
-    const serverTime = await rpc.call('public/get_time', undefined, this.#options.requestTimeout);
-    if (typeof serverTime !== 'number') return;
-    this.#clockOffset = clockOffsetFrom(serverTime, sentAt, Date.now());
-    this.#log('info', 'clock offset measured', { offsetMs: Math.round(this.#clockOffset) });
-  }
-
-  async #authCall(rpc: RpcConnection, params: Record<string, unknown>): Promise<TokenSet> {
-    const result = await rpc.call('public/auth', params, this.#options.requestTimeout);
-    return parseTokenResult(result);
-  }
-
-  /** Make `tokens` current: remember the newest refresh token, announce them, schedule renewal. */
-  #adopt(tokens: TokenSet): void {
-    this.#tokens = tokens;
-    this.#refreshToken = tokens.refreshToken;
-    this.emit('tokens', {
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
-      expiresAt: tokens.expiresAt,
-      scope: tokens.scope,
-    });
-    if (this.#options.scope !== undefined) {
-      const missing = missingScope(parseScope(this.#options.scope), tokens.scope);
-      if (missing.length > 0) {
-        this.#warn({
-          code: 'scope-narrowed',
-          message: `the server granted less than requested: ${missing.join(' ')}`,
-          items: missing,
-        });
-      }
-    }
-    this.#scheduleRenewal(tokens);
-  }
-
-  #announceAuthenticated(grant: Grant): void {
-    const tokens = this.#tokens;
-    if (!tokens) return;
-    const name = tokens.scope.sessionName;
-    if (name !== undefined && !this.#lineage.names.includes(name)) this.#noteNamedSession(name);
-    this.#log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
-    this.emit('authenticated', { scope: tokens.scope, expiresAt: tokens.expiresAt, grant });
-  }
-
-  #scheduleRenewal(tokens: TokenSet): void {
-    const now = Date.now();
-    this.#refreshTimer.schedule(
-      now + refreshDelay(tokens.expiresIn, this.#options.refresh),
-      () => void this.#refresh(),
+    this.#keeper.dispose();
+    const ended = this.#loop.end(
+      logout,
+      (method) =>
+        new SessionClosedError(
+          `the session ${reason === 'logout' ? 'logged out' : 'closed'} before ${method} was answered: the outcome is unknown`,
+          error ? { cause: error } : undefined,
+        ),
     );
-    const safety = Math.min(MAX_EXPIRY_SAFETY_MS, tokens.expiresIn * 50); // 5 % of the life, at most 5 s
-    this.#expiryTimer.schedule(tokens.expiresAt - safety, () => void this.#onTokenExpired());
-  }
-
-  /** Single-flight scheduled refresh over the live socket. */
-  #refresh(): Promise<void> {
-    this.#refreshing ??= this.#doRefresh().finally(() => {
-      this.#refreshing = undefined;
-    });
-    return this.#refreshing;
-  }
-
-  async #doRefresh(): Promise<void> {
-    const rpc = this.#rpc;
-    const refreshToken = this.#refreshToken;
-    if (rpc === undefined || this.#state !== 'authenticated') return;
-    if (refreshToken === undefined) {
-      await this.#reauthenticateInPlace(rpc, 'refresh-rejected');
-      return;
-    }
-    this.#setState('refreshing', 'refresh-due');
-    try {
-      const tokens = await this.#authCall(rpc, refreshParams(refreshToken));
-      if (rpc !== this.#rpc || !this.#is('refreshing')) return;
-      this.#adopt(tokens);
-      this.#setState('authenticated', 'refresh-ok');
-      this.emit('refreshed', { scope: tokens.scope, expiresAt: tokens.expiresAt });
-    } catch (error) {
-      if (rpc !== this.#rpc || !this.#is('refreshing')) return; // the socket went: reconnecting handles it
-      if (error instanceof RpcError && classify(error) !== 'retry') {
-        this.#log('warn', 'refresh rejected; re-authenticating with credentials', { code: error.code });
-        this.#refreshToken = undefined;
-        await this.#reauthenticateInPlace(rpc, 'refresh-rejected');
-        return;
-      }
-      // Transient (timeout, rate limit): try again soon while the token is still good; the expiry guard backs this up.
-      this.#setState('authenticated', 'refresh-failed');
-      const remaining = (this.#tokens?.expiresAt ?? Date.now()) - Date.now();
-      this.#refreshTimer.schedule(
-        Date.now() + Math.min(REFRESH_RETRY_MS, Math.max(0, remaining / 2)),
-        () => void this.#refresh(),
-      );
-      this.#report(toError(error, 'token refresh failed'));
-    }
-  }
-
-  /** The token is about to expire without a successful refresh: stop using it and authenticate again. */
-  async #onTokenExpired(): Promise<void> {
-    const rpc = this.#rpc;
-    if (rpc === undefined || !isReady(this.#state)) return;
-    this.#log('warn', 'access token about to expire without refresh; re-authenticating');
-    await this.#reauthenticateInPlace(rpc, 'token-expired');
-  }
-
-  /** Full authentication on the live socket (calls wait meanwhile). Fatal errors close; others drop the socket. */
-  async #reauthenticateInPlace(rpc: RpcConnection, reason: TransitionReason): Promise<void> {
-    this.#refreshTimer.cancel();
-    this.#expiryTimer.cancel();
-    if (this.#state !== 'authenticating') this.#setState('authenticating', reason);
-    try {
-      const grant = await this.#authenticate(rpc);
-      if (rpc !== this.#rpc || !this.#is('authenticating')) return;
-      this.#setState('authenticated', 'auth-ok');
-      this.#announceAuthenticated(grant);
-    } catch (error) {
-      if (rpc !== this.#rpc || this.#state === 'closed') return;
-      const failure = toError(error, 'authentication failed');
-      if (classify(failure) === 'fatal') {
-        await this.#shutdown('fatal', failure);
-        return;
-      }
-      this.#disconnectReason = 'auth-retryable-error';
-      rpc.terminate(4001, 'authentication failed');
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // After authentication: heartbeat, cancel-on-disconnect, subscriptions
-
-  async #restore(rpc: RpcConnection): Promise<void> {
-    const { heartbeatInterval, cancelOnDisconnect, requestTimeout } = this.#options;
-    const tasks: Promise<unknown>[] = [];
-    if (heartbeatInterval !== false) {
-      tasks.push(rpc.call('public/set_heartbeat', { interval: heartbeatInterval }, requestTimeout));
-    }
-    if (cancelOnDisconnect !== false) {
-      tasks.push(
-        rpc.call('private/enable_cancel_on_disconnect', { scope: cancelOnDisconnect }, requestTimeout),
-      );
-    }
-    const channels = this.#registry.channels();
-    if (channels.length > 0) tasks.push(this.#subscribeOnServer(rpc, channels, false));
-    await Promise.all(tasks);
-    if (heartbeatInterval !== false && rpc === this.#rpc) {
-      this.#watchdog?.stop();
-      this.#watchdog = new HeartbeatWatchdog(rpc, heartbeatInterval, () => {
-        this.#log('warn', 'no frame from the server for two heartbeat intervals; dropping the socket');
-        this.#disconnectReason = 'heartbeat-timeout';
-        rpc.terminate(4002, 'heartbeat timeout');
-      });
-    }
-  }
-
-  /** Subscribe channels on `rpc` (public and private separately, ≤ 500 a request); report what the server left out. */
-  async #subscribeOnServer(
-    rpc: RpcConnection,
-    channels: readonly string[],
-    throwOnRefusal: boolean,
-  ): Promise<void> {
-    const { publicChannels, privateChannels } = splitChannels(channels);
-    const requests = [
-      ...chunk(publicChannels).map((part) => ['public/subscribe', part] as const),
-      ...chunk(privateChannels).map((part) => ['private/subscribe', part] as const),
-    ];
-    const results = await Promise.allSettled(
-      requests.map(async ([method, part]) => {
-        const result = await rpc.call(method, { channels: part }, this.#options.requestTimeout);
-        const granted = new Set(
-          Array.isArray(result) ? result.filter((c): c is string => typeof c === 'string') : [],
-        );
-        for (const channel of part) if (granted.has(channel)) this.#registry.confirm(channel);
-        return part.filter((channel) => !granted.has(channel));
-      }),
-    );
-    const missing: string[] = [];
-    for (const [index, outcome] of results.entries()) {
-      if (outcome.status === 'fulfilled') missing.push(...outcome.value);
-      else {
-        const error = outcome.reason;
-        if (!(error instanceof RpcError) || classify(error) === 'retry' || classify(error) === 'reauth')
-          throw error;
-        if (throwOnRefusal) throw error;
-        missing.push(...(requests[index]?.[1] ?? []));
-        this.#report(error);
-      }
-    }
-    if (missing.length > 0) {
-      this.#warn({
-        code: 'channels-missing',
-        message: `the server did not subscribe: ${missing.join(', ')}`,
-        items: missing,
-      });
-    }
-  }
-
-  async #unsubscribeOnServer(channels: string[]): Promise<void> {
-    const rpc = this.#rpc;
-    for (const channel of channels) this.#registry.unconfirm(channel);
-    if (rpc === undefined || !isReady(this.#state)) return; // nothing is subscribed on a socket that is not there
-    const { publicChannels, privateChannels } = splitChannels(channels);
-    const calls: Promise<unknown>[] = [];
-    if (publicChannels.length > 0)
-      calls.push(rpc.call('public/unsubscribe', { channels: publicChannels }, this.#options.requestTimeout));
-    if (privateChannels.length > 0)
-      calls.push(
-        rpc.call('private/unsubscribe', { channels: privateChannels }, this.#options.requestTimeout),
-      );
-    try {
-      await Promise.all(calls);
-    } catch (error) {
-      // The handlers are gone either way; a socket that dropped has no subscriptions left to remove.
-      if (!(error instanceof ConnectionClosedError)) throw error;
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // State, shutdown, reporting
-
-  /** Reads the state afresh (TypeScript would otherwise keep a narrowing across awaits). */
-  #is(state: SessionState): boolean {
-    return this.#state === state;
-  }
-
-  #setState(to: SessionState, reason: TransitionReason): void {
-    const change = transition(this.#state, to, reason);
-    this.#state = to;
-    this.#log('debug', `state ${change.from} → ${change.to}`, { reason });
-    this.emit('state', change);
-    if (isReady(to)) this.#resolveWaiters();
-  }
-
-  #resolveWaiters(): void {
-    const waiters = this.#waiters;
-    this.#waiters = undefined;
-    for (const waiter of waiters ?? []) waiter.resolve();
-  }
-
-  /** Reject waiters: `connect()` callers with `forConnect`, calls with `forCalls`. */
-  #rejectWaiters(forConnect: Error, forCalls: Error = forConnect): void {
-    const waiters = this.#waiters;
-    this.#waiters = undefined;
-    for (const waiter of waiters ?? []) waiter.reject(waiter.isConnect ? forConnect : forCalls);
-  }
-
-  #stopConnectionTimers(): void {
-    this.#refreshTimer.cancel();
-    this.#expiryTimer.cancel();
-    this.#watchdog?.stop();
-    this.#watchdog = undefined;
-  }
-
-  /** End the session for good, closing the current socket or the one a logout detached. */
-  #shutdown(reason: CloseReason, error?: Error): Promise<void> {
-    if (this.#closing) return this.#closing;
-    this.#ending = true;
-    this.#loopAbort?.abort(new SessionClosedError());
-    this.#stopConnectionTimers();
-    const rpc = this.#rpc ?? this.#loggingOutRpc;
-    this.#loggingOutRpc = undefined;
-    this.#rpc = undefined;
     const closedError = new SessionClosedError(
       reason === 'fatal'
         ? `the session closed after a fatal error: ${error?.message ?? 'unknown'}`
         : 'the session is closed',
       error ? { cause: error } : undefined,
     );
-    const socketClosed = rpc
-      ? rpc.shutdown(
-          1000,
-          reason,
-          (method) =>
-            new SessionClosedError(
-              `the session closed before ${method} was answered: the outcome is unknown`,
-              { cause: error },
-            ),
-        )
-      : Promise.resolve();
+    const name = this.#keeper.scope?.sessionName;
     this.#setState('closed', reason === 'fatal' ? 'auth-fatal-error' : reason);
-    this.#rejectWaiters(error ?? closedError, closedError);
-    this.#registry.clear();
-    const event: ClosedEvent = error ? { reason, error } : { reason };
+    this.#gate.fail(error ?? closedError, closedError);
+    this.#family.closeSpawning();
+    this.#subscriber.clear();
     this.#log(reason === 'fatal' ? 'error' : 'info', 'session closed', { reason, error: error?.message });
-    this.emit('closed', event);
-    this.#closing = socketClosed.then(noop, noop);
-    return this.#closing;
+    this.#emit('closed', error ? { reason, error } : { reason });
+    this.#teardown = ended.then(({ confirmed, why }) => {
+      if (logout === undefined) return { confirmed: false };
+      if (!confirmed) {
+        this.#warn({
+          code: 'logout-unconfirmed',
+          message:
+            why === 'no-socket' || why === 'not-authenticated'
+              ? 'logged out locally: the socket was down'
+              : 'the server did not close the socket after private/logout in time',
+        });
+      } else if (logout.invalidateToken && name !== undefined) this.#family.lineage.remove(name);
+      return { confirmed };
+    });
+    return this.#teardown;
+  }
+
+  #setState(to: SessionState, reason: TransitionReason): void {
+    const change = transition(this.#state, to, reason);
+    this.#state = to;
+    this.#log('debug', `state ${change.from} → ${change.to}`, { reason });
+    this.#emit('state', change);
+    if (isReady(to)) this.#gate.open();
+  }
+
+  #emit<K extends keyof SessionEvents>(event: K, payload: EventPayload<K>): void {
+    (this.emit as (event: K, payload: EventPayload<K>) => boolean)(event, payload);
+  }
+
+  protected override listenerFailed(event: string, error: unknown): void {
+    this.#reportListener({ event }, error);
+  }
+
+  /** A listener or handler failed: on `error` when someone listens there (and it is not `error` failing), else the logger. */
+  #reportListener(where: { event?: string; channel?: string }, error: unknown): void {
+    const failure = new ListenerError(where, error);
+    if (where.event === 'error' || this.listenerCount('error') === 0)
+      this.#log('error', failure.message, where);
+    else this.#emit('error', failure);
   }
 
   #warn(warning: WarningEvent): void {
     this.#log('warn', warning.message, { code: warning.code });
-    this.emit('warning', warning);
+    this.#emit('warning', warning);
   }
 
   #report(error: Error): void {
     this.#log('error', error.message, { name: error.name });
-    this.emit('error', error);
+    this.#emit('error', error);
   }
 
-  #log(level: keyof Logger, message: string, context?: Record<string, unknown>): void {
+  #log(level: LogLevel, message: string, context: Record<string, unknown> = {}): void {
     const logger = this.#options.logger;
     if (!logger) return;
     try {
-      logger[level](`[deribit-session] ${message}`, context);
+      logger[level](context, `[deribit-session] ${message}`);
     } catch {
       // A broken logger must not break the session.
     }
@@ -1001,8 +513,8 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     return {
       url: this.#options.url,
       state: this.#state,
-      scope: this.#tokens?.scopeText,
-      expiresAt: this.#tokens?.expiresAt,
+      scope: this.#keeper.tokens?.scopeText,
+      expiresAt: this.expiresAt,
     };
   }
 
@@ -1012,6 +524,14 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
   }
 }
 
-function toError(error: unknown, fallback: string): Error {
-  return error instanceof Error ? error : new Error(fallback);
+function isUnauthorized(error: unknown): boolean {
+  return (
+    error instanceof RpcError &&
+    (error.code === ErrorCode.unauthorized || error.code === ErrorCode.authorizationRequired)
+  );
+}
+
+function errorCode(error: Error): string | number {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' || typeof code === 'number' ? code : error.name;
 }

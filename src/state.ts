@@ -1,6 +1,6 @@
 /**
  * The session's states, the one table of legal transitions, and the reasons a transition happens.
- * Only `session.ts` changes state, and only through {@link transition}.
+ * Only the session's parts change state, and only through the facade's `setState`, which calls {@link transition}.
  * @module
  */
 
@@ -21,6 +21,7 @@ export type TransitionReason =
   | 'socket-error'
   | 'socket-closed'
   | 'heartbeat-timeout'
+  | 'liveness-timeout'
   | 'auth-ok'
   | 'auth-retryable-error'
   | 'auth-fatal-error'
@@ -29,7 +30,9 @@ export type TransitionReason =
   | 'refresh-rejected'
   | 'refresh-failed'
   | 'token-expired'
+  | 'unauthorized'
   | 'retries-exhausted'
+  | 'connect-aborted'
   | 'close'
   | 'logout';
 

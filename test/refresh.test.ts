@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { monotonic } from '../src/clock.js';
 import { DeadlineTimer, MAX_TIMER_DELAY, refreshDelay } from '../src/refresh.js';
 
 const noJitter = () => 0;
@@ -47,7 +48,7 @@ describe('DeadlineTimer', () => {
     const timer = new DeadlineTimer();
     const onDue = vi.fn();
     const year = 365 * 24 * 3600 * 1000;
-    timer.schedule(Date.now() + year, onDue);
+    timer.schedule(monotonic() + year, onDue);
     vi.advanceTimersByTime(MAX_TIMER_DELAY + 1);
     expect(onDue).not.toHaveBeenCalled();
     vi.advanceTimersByTime(year - MAX_TIMER_DELAY);
@@ -60,8 +61,8 @@ describe('DeadlineTimer', () => {
     const timer = new DeadlineTimer();
     const first = vi.fn();
     const second = vi.fn();
-    timer.schedule(Date.now() + 1000, first);
-    timer.schedule(Date.now() + 2000, second);
+    timer.schedule(monotonic() + 1000, first);
+    timer.schedule(monotonic() + 2000, second);
     vi.advanceTimersByTime(5000);
     expect(first).not.toHaveBeenCalled();
     expect(second).toHaveBeenCalledTimes(1);
@@ -70,7 +71,7 @@ describe('DeadlineTimer', () => {
   it('cancel leaves no timer behind', () => {
     vi.useFakeTimers();
     const timer = new DeadlineTimer();
-    timer.schedule(Date.now() + 1000, () => {});
+    timer.schedule(monotonic() + 1000, () => {});
     expect(vi.getTimerCount()).toBe(1);
     timer.cancel();
     expect(vi.getTimerCount()).toBe(0);

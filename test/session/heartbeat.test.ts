@@ -25,9 +25,9 @@ describe('heartbeats', () => {
     expect(emu.received.find((m) => m.method === 'public/set_heartbeat')?.params).toEqual({ interval: 0.05 });
   });
 
-  it('detects a half-dead socket (server stops answering) with the watchdog and reconnects', async () => {
+  it('without liveness probes, detects a half-dead socket (server stops answering) by heartbeat silence and reconnects', async () => {
     const emu = await h.start({ minHeartbeatInterval: 0.05 });
-    const session = h.session({ heartbeat: { interval: 0.05 } });
+    const session = h.session({ heartbeat: { interval: 0.05 }, liveness: false });
     await session.connect();
     const dead = nextEvent(session, 'state', (s) => s.reason === 'heartbeat-timeout');
     const back = nextEvent(session, 'authenticated');

@@ -27,13 +27,13 @@ describe('logging', () => {
     const emu = await h.start();
     const lines: Array<[keyof Logger, string]> = [];
     const logger: Logger = {
-      debug: (message) => lines.push(['debug', message]),
-      info: (message) => lines.push(['info', message]),
-      warn: (message) => {
+      debug: (_context, message) => lines.push(['debug', message]),
+      info: (_context, message) => lines.push(['info', message]),
+      warn: (_context, message) => {
         lines.push(['warn', message]);
         throw new Error('broken logger');
       },
-      error: (message) => lines.push(['error', message]),
+      error: (_context, message) => lines.push(['error', message]),
     };
     const session = h.session({ logger });
     await session.connect();

@@ -114,7 +114,7 @@ describe('exchange', () => {
     const parent = h.session();
     await parent.connect();
     const subjectId = DEFAULT_ACCOUNT.subaccounts?.[1] ?? 0;
-    const sub = await parent.exchange(subjectId);
+    const sub = await parent.exchange(subjectId, { sessionName: 'sub-b' });
     h.sessions.push(sub);
     const back = nextEvent(sub, 'authenticated');
     emu.dropConnections();
@@ -128,8 +128,22 @@ describe('exchange', () => {
     await h.start();
     const parent = h.session();
     await parent.connect();
-    await expect(parent.exchange(999_999)).rejects.toMatchObject({ code: 13021 });
+    await expect(parent.exchange(999_999, { sessionName: 'nobody' })).rejects.toMatchObject({ code: 13021 });
     await expect(parent.exchange(-1)).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('from a connection-scoped parent it needs a sessionName, and says so before calling the server', async () => {
+    const emu = await h.start();
+    const parent = h.session();
+    await parent.connect();
+    const subjectId = DEFAULT_ACCOUNT.subaccounts?.[0] ?? 0;
+    await expect(parent.exchange(subjectId)).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/sessionName/),
+    });
+    expect(emu.received.some((m) => m.method === 'public/exchange_token')).toBe(false);
+    expect(emu.connectionCount).toBe(1);
   });
 });
 

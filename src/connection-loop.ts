@@ -1,0 +1,414 @@
+/**
+ * The connection loop: open a socket → authenticate → restore heartbeat, cancel-on-disconnect and
+ * subscriptions → ready; on loss, again, with p-retry's backoff (a connection that flaps before
+ * `stableAfter` counts as a failed attempt). It is the one owner of the current socket: it opens it, watches
+ * it (liveness), drops it, and closes it on the way out (logging out first when asked).
+ * @module
+ */
+import type { Grant } from './auth.js';
+import { ErrorCode } from './codes.js';
+import type { SessionContext } from './context.js';
+import {
+  AuthenticationError,
+  ConnectionClosedError,
+  classify,
+  RpcError,
+  SessionClosedError,
+  UpgradeRejectedError,
+} from './errors.js';
+import { testRequestResponder } from './heartbeat.js';
+import { type LivenessMode, LivenessMonitor } from './liveness.js';
+import { abortableSleep, type RetryInfo, retryWithBackoff } from './reconnect.js';
+import { RpcConnection, type RpcHandlers, type WebSocketConstructor } from './rpc.js';
+import { isReady, type TransitionReason } from './state.js';
+import type { Subscriber } from './subscriber.js';
+import type { TokenKeeper } from './token-keeper.js';
+
+/** What the loop needs from its session. */
+export interface LoopLink {
+  readonly keeper: TokenKeeper;
+  readonly subscriber: Subscriber;
+  readonly WebSocket: WebSocketConstructor;
+  /** Node `ws` client options (undefined in browsers). */
+  readonly socketOptions: Record<string, unknown> | undefined;
+  /** The session is authenticated (again): announce it. */
+  announce(grant: Grant): void;
+  /** A fatal error: the session closes with it. */
+  fail(error: Error): void;
+  /** The loop gave up (out of retries, or reconnect disabled): whoever waits learns why. */
+  gaveUp(error: Error): void;
+}
+
+/** A logout requested with the close. */
+export interface LogoutRequest {
+  readonly invalidateToken: boolean;
+  readonly timeout: number;
+}
+
+/** How the socket ended when the session closed. */
+export interface SocketEnd {
+  /** True when `private/logout` was sent and the server closed the socket cleanly. */
+  readonly confirmed: boolean;
+  /** Why not, when not confirmed. */
+  readonly why?: 'no-socket' | 'not-authenticated' | 'no-close' | 'dropped' | 'closed-locally';
+}
+
+/** Progress of the reconnect loop, for `status()`. */
+export interface LoopStatus {
+  readonly attempt: number;
+  readonly lastError: Error | undefined;
+  /** ms epoch of the next attempt while waiting in backoff. */
+  readonly nextRetryAt: number | undefined;
+}
+
+/** Only these end the loop; everything else is retried with backoff. */
+export function isFatal(error: unknown): boolean {
+  return (
+    error instanceof AuthenticationError ||
+    error instanceof SessionClosedError ||
+    (error instanceof UpgradeRejectedError && error.isFatal)
+  );
+}
+
+function isLoginOverLimit(error: unknown): boolean {
+  const code = error instanceof AuthenticationError || error instanceof RpcError ? error.code : undefined;
+  return code === ErrorCode.loginOverLimit;
+}
+
+/** One session's connection loop. */
+export class ConnectionLoop {
+  readonly #ctx: SessionContext;
+  readonly #link: LoopLink;
+  #socket: RpcConnection | undefined;
+  #monitor: LivenessMonitor | undefined;
+  /** Exists while a loop runs; aborted to end it, even mid-wait. */
+  #abort: AbortController | undefined;
+  /** While the loop waits for the connection to prove stable: how a loss breaks that wait. */
+  #stableBreak: ((error: Error) => void) | undefined;
+  /** Why the current socket is being dropped (the `state` event's reason when it closes). */
+  #dropReason: TransitionReason = 'socket-closed';
+  /** The socket a logout is waiting on: `hurry()` closes it. */
+  #loggingOut: RpcConnection | undefined;
+  #status: LoopStatus = { attempt: 0, lastError: undefined, nextRetryAt: undefined };
+
+  /**
+   * @param ctx - the facade
+   * @param link - the parts the loop drives
+   */
+  constructor(ctx: SessionContext, link: LoopLink) {
+    this.#ctx = ctx;
+    this.#link = link;
+  }
+
+  /** The current socket, authenticated or not. */
+  get socket(): RpcConnection | undefined {
+    return this.#socket;
+  }
+
+  /** The current socket when the session is ready for calls. */
+  get readySocket(): RpcConnection | undefined {
+    return isReady(this.#ctx.state) ? this.#socket : undefined;
+  }
+
+  /** Whether a loop is running (connecting, or waiting to reconnect). */
+  get running(): boolean {
+    return this.#abort !== undefined;
+  }
+
+  /** Progress, for `status()`. */
+  get status(): LoopStatus {
+    return this.#status;
+  }
+
+  /** Start the loop unless it runs. */
+  start(): void {
+    if (this.#abort !== undefined || this.#ctx.state === 'closed') return;
+    const controller = new AbortController();
+    this.#abort = controller;
+    void this.#run(controller.signal).finally(() => {
+      if (this.#abort === controller) this.#abort = undefined;
+    });
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    const policy = this.#ctx.options.reconnect;
+    const establish = async (): Promise<void> => {
+      await this.#establish(signal);
+      this.#status = { attempt: 0, lastError: undefined, nextRetryAt: undefined };
+      if (policy && policy.stableAfter > 0) await this.#waitStable(policy.stableAfter, signal);
+    };
+    try {
+      if (policy === false) await establish();
+      else {
+        await retryWithBackoff(establish, policy, {
+          signal,
+          shouldRetry: (error) => !isFatal(error),
+          // 12003 login_over_limit: every failed login lengthens the lockout. Never retry it hot.
+          minDelay: (error) => (isLoginOverLimit(error) ? policy.maxTimeout : 0),
+          onRetry: (info) => this.#onRetry(info),
+        });
+      }
+    } catch (error) {
+      if (signal.aborted || this.#ctx.state === 'closed') return;
+      const failure = error instanceof Error ? error : new Error('connection failed');
+      if (isFatal(failure)) this.#link.fail(failure);
+      else this.#link.gaveUp(failure);
+    }
+  }
+
+  #onRetry(info: RetryInfo): void {
+    this.#status = { attempt: info.attempt, lastError: info.error, nextRetryAt: Date.now() + info.delay };
+    this.#ctx.log('info', 'reconnecting', {
+      attempt: info.attempt,
+      delay: info.delay,
+      error: info.error.message,
+    });
+    this.#ctx.emit('reconnecting', info);
+  }
+
+  /** One attempt: open a socket, authenticate, restore. Throws on failure. */
+  async #establish(signal: AbortSignal): Promise<void> {
+    const { keeper, subscriber } = this.#link;
+    this.#status = { ...this.#status, nextRetryAt: undefined };
+    this.#ctx.setState('connecting', keeper.hasAuthenticated ? 'reconnect' : 'connect');
+    const rpc = await this.#open(signal);
+    this.#socket = rpc;
+    this.#dropReason = 'socket-closed';
+    this.#ctx.setState('authenticating', 'socket-open');
+    this.#watch(rpc, 'probe');
+    try {
+      const grant = await keeper.authenticate(rpc);
+      await Promise.all([this.#restoreSession(rpc), subscriber.restore(rpc)]);
+      if (this.#socket !== rpc || signal.aborted) {
+        throw new ConnectionClosedError(undefined, undefined, 'socket lost during authentication');
+      }
+      this.#watch(rpc, 'heartbeat');
+      this.#ctx.setState('authenticated', 'auth-ok');
+      this.#link.announce(grant);
+    } catch (error) {
+      if (this.#socket === rpc) {
+        // Auth or restore failed on a live socket: drop it quietly; the loop decides what comes next.
+        this.#release(rpc);
+        void rpc.shutdown(1000, 'authentication failed', (method) => new ConnectionClosedError(method));
+        if (this.#ctx.state === 'authenticating') this.#ctx.setState('disconnected', 'auth-retryable-error');
+      }
+      throw error;
+    }
+  }
+
+  async #open(signal: AbortSignal): Promise<RpcConnection> {
+    const { url, connectTimeout } = this.#ctx.options;
+    let rpc: RpcConnection | undefined;
+    try {
+      rpc = await RpcConnection.open({
+        url,
+        WebSocket: this.#link.WebSocket,
+        connectTimeout,
+        handlers: this.#handlersFor(() => rpc),
+        signal,
+        socketOptions: this.#link.socketOptions,
+      });
+    } catch (error) {
+      if (this.#ctx.state === 'connecting') {
+        this.#ctx.setState('disconnected', 'socket-error');
+        const closed = error instanceof ConnectionClosedError ? error : undefined;
+        this.#ctx.emit('disconnected', {
+          code: closed?.closeCode ?? 1006,
+          reason: error instanceof Error ? error.message : 'connection failed',
+          willReconnect: this.#willReconnect(),
+        });
+      }
+      throw error;
+    }
+    if (signal.aborted) {
+      void rpc.shutdown(1000, 'session closed', () => new SessionClosedError());
+      throw signal.reason;
+    }
+    return rpc;
+  }
+
+  /** Heartbeat and cancel-on-disconnect, which live on the socket and must be set again on every new one. */
+  async #restoreSession(rpc: RpcConnection): Promise<void> {
+    const { heartbeatInterval, cancelOnDisconnect, requestTimeout } = this.#ctx.options;
+    const tasks: Promise<unknown>[] = [];
+    if (heartbeatInterval !== false) {
+      tasks.push(rpc.call('public/set_heartbeat', { interval: heartbeatInterval }, requestTimeout));
+    }
+    if (cancelOnDisconnect !== false) {
+      tasks.push(
+        rpc
+          .call('private/enable_cancel_on_disconnect', { scope: cancelOnDisconnect }, requestTimeout)
+          .catch((error: unknown) => {
+            // Refused (e.g. the key lacks account:read_write): never trade unprotected; this will not fix itself.
+            if (error instanceof RpcError && classify(error) === 'caller') {
+              throw new AuthenticationError(
+                `cancel-on-disconnect could not be enabled (${error.code} ${error.deribitMessage}): ` +
+                  'the session will not trade unprotected; the key needs account:read_write',
+                { cause: error },
+              );
+            }
+            throw error;
+          }),
+      );
+    }
+    await Promise.all(tasks);
+  }
+
+  /** Resolve once the connection stayed up for `ms`; reject if it closes sooner (a flap is a failed attempt). */
+  #waitStable(ms: number, signal: AbortSignal): Promise<void> {
+    if (!isReady(this.#ctx.state))
+      return Promise.reject(new ConnectionClosedError(undefined, undefined, 'socket lost'));
+    const broken = new AbortController();
+    this.#stableBreak = (error) => broken.abort(error);
+    const onAbort = (): void => broken.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return abortableSleep(ms, broken.signal).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+      this.#stableBreak = undefined;
+    });
+  }
+
+  /**
+   * Start the liveness monitor for this phase: probes from the moment the socket opens (when enabled);
+   * heartbeat silence only once `set_heartbeat` was sent (when probes are off).
+   */
+  #watch(rpc: RpcConnection, phase: 'probe' | 'heartbeat'): void {
+    const { liveness, heartbeatInterval } = this.#ctx.options;
+    let mode: LivenessMode | undefined;
+    if (phase === 'probe' && liveness !== false) mode = { probe: liveness };
+    else if (phase === 'heartbeat' && liveness === false && heartbeatInterval !== false) {
+      mode = { heartbeatSeconds: heartbeatInterval };
+    }
+    if (mode === undefined) return;
+    this.#monitor?.stop();
+    const reason: TransitionReason = 'probe' in mode ? 'liveness-timeout' : 'heartbeat-timeout';
+    this.#monitor = new LivenessMonitor(rpc, mode, () => {
+      this.#ctx.log('warn', 'no frame from the server in time; dropping the socket', { reason });
+      this.drop(rpc, reason, 'no frame from the server in time');
+    });
+  }
+
+  #handlersFor(current: () => RpcConnection | undefined): RpcHandlers {
+    const answerTestRequest = testRequestResponder(current, this.#ctx.options.requestTimeout);
+    return {
+      onNotification: (channel, data) => this.#link.subscriber.registry.dispatch(channel, data),
+      onHeartbeat: (type) => {
+        // Only the current socket is answered: one being logged out or closed gets nothing more.
+        if (type === 'test_request' && current() === this.#socket) answerTestRequest();
+      },
+      onClose: (code, reason) => {
+        const rpc = current();
+        if (rpc !== undefined) this.#onSocketClosed(rpc, code, reason);
+      },
+      onProtocolError: (error) => this.#ctx.report(error),
+    };
+  }
+
+  #onSocketClosed(rpc: RpcConnection, code: number, reason: string): void {
+    if (rpc !== this.#socket) return; // an old socket, or one being closed on purpose
+    this.#release(rpc);
+    const willReconnect = this.#willReconnect();
+    this.#ctx.log('warn', 'socket closed', { code, reason, willReconnect });
+    if (this.#ctx.state !== 'disconnected' && this.#ctx.state !== 'closed') {
+      this.#ctx.setState('disconnected', this.#dropReason);
+    }
+    this.#ctx.emit('disconnected', { code, reason, willReconnect });
+    const lost = new ConnectionClosedError(undefined, code, reason);
+    if (this.#stableBreak) this.#stableBreak(lost);
+    else if (willReconnect) this.start();
+    else if (!this.running) this.#link.gaveUp(lost);
+  }
+
+  #willReconnect(): boolean {
+    return this.#ctx.options.reconnect !== false && this.#ctx.state !== 'closed';
+  }
+
+  /** Forget `rpc` as the current socket, with everything tied to it. */
+  #release(rpc: RpcConnection): void {
+    if (this.#socket !== rpc) return;
+    this.#socket = undefined;
+    this.#monitor?.stop();
+    this.#monitor = undefined;
+    this.#link.keeper.stop();
+    this.#link.subscriber.socketLost();
+  }
+
+  /** Drop `rpc` now (it is dead or unusable); the close handler reports it and the loop reconnects. */
+  drop(rpc: RpcConnection, reason: TransitionReason, why: string): void {
+    if (rpc !== this.#socket) return;
+    this.#dropReason = reason;
+    rpc.terminate(4001, why);
+  }
+
+  /**
+   * Stop trying (a `connect()` that gave up): end the loop and any socket it holds, back to `disconnected`.
+   * A later `connect()` starts afresh.
+   */
+  stop(error: Error): void {
+    this.#abort?.abort(error);
+    this.#abort = undefined;
+    const rpc = this.#socket;
+    if (rpc !== undefined) {
+      this.#release(rpc);
+      void rpc.shutdown(1000, 'connect aborted', (method) => new ConnectionClosedError(method));
+    }
+    if (this.#ctx.state !== 'disconnected' && this.#ctx.state !== 'closed') {
+      this.#ctx.setState('disconnected', 'connect-aborted');
+      this.#ctx.emit('disconnected', { code: 1000, reason: error.message, willReconnect: false });
+    }
+    this.#status = { attempt: 0, lastError: error, nextRetryAt: undefined };
+  }
+
+  /**
+   * The session is closing: end the loop and whatever socket exists, whatever it is doing. With `logout`,
+   * an authenticated socket gets `private/logout` and the server is given `logout.timeout` ms to close it.
+   * Synchronous up to the logout frame, so nothing is sent after `closed` is announced.
+   */
+  end(logout: LogoutRequest | undefined, errorFor: (method: string) => Error): Promise<SocketEnd> {
+    this.#abort?.abort(new SessionClosedError());
+    this.#abort = undefined;
+    const rpc = this.#socket;
+    if (rpc === undefined) return Promise.resolve({ confirmed: false, why: 'no-socket' });
+    this.#release(rpc);
+    if (logout === undefined || !rpc.authenticated) {
+      return rpc
+        .shutdown(1000, logout ? 'logout' : 'session closed', errorFor)
+        .then(() => ({ confirmed: false, why: logout ? 'not-authenticated' : 'closed-locally' }));
+    }
+    rpc.setCloseError(errorFor);
+    if (!rpc.sendOnly('private/logout', { invalidate_token: logout.invalidateToken })) {
+      return rpc.shutdown(1000, 'logout', errorFor).then(() => ({ confirmed: false, why: 'no-socket' }));
+    }
+    this.#loggingOut = rpc;
+    return this.#awaitServerClose(rpc, logout.timeout, errorFor);
+  }
+
+  async #awaitServerClose(
+    rpc: RpcConnection,
+    timeout: number,
+    errorFor: (method: string) => Error,
+  ): Promise<SocketEnd> {
+    const waited = new AbortController();
+    const info = await Promise.race([
+      rpc.closed,
+      abortableSleep(timeout, waited.signal).then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]);
+    waited.abort();
+    this.#loggingOut = undefined;
+    await rpc.shutdown(1000, 'logout', errorFor);
+    if (info === undefined) return { confirmed: false, why: 'no-close' };
+    if (info.local) return { confirmed: false, why: 'closed-locally' };
+    // 1006: the connection dropped without a close frame; that is not the server confirming a logout.
+    return info.code === 1006 ? { confirmed: false, why: 'dropped' } : { confirmed: true };
+  }
+
+  /** `close()` during a logout: stop waiting for the server and close the socket now. */
+  hurry(): void {
+    const rpc = this.#loggingOut;
+    this.#loggingOut = undefined;
+    void rpc?.shutdown(1000, 'session closed', () => new SessionClosedError());
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The family part of a session: forks (`public/fork_token`) and subaccount sessions
+ * (`public/exchange_token`), each on its own socket with its own lifecycle; the lineage of named sessions
+ * against Deribit's budget of 16 per key; and the token source a child falls back on when its own refresh
+ * token is no longer accepted.
+ * @module
+ */
+import type { TokenSet } from './auth.js';
+import type { SessionContext } from './context.js';
+import { InvalidArgumentError, SessionClosedError } from './errors.js';
+import { Lineage } from './lineage.js';
+import type { SessionOptions } from './options.js';
+import type { DeribitSession } from './session.js';
+import type { TokenKeeper, TokenSource } from './token-keeper.js';
+
+/** Options of {@link DeribitSession.fork} and {@link DeribitSession.exchange} for the child: the parent's, overridden. */
+export type ChildSessionOptions = Omit<
+  SessionOptions,
+  'credentials' | 'refreshToken' | 'scope' | 'grant' | 'signatureData'
+>;
+
+/** Options of {@link DeribitSession.fork}. */
+export interface ForkOptions extends ChildSessionOptions {
+  /** Abort the fork: the child is closed and `fork()` rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link DeribitSession.exchange}. */
+export interface ExchangeOptions extends ForkOptions {
+  /**
+   * Name of the subaccount session (`session:NAME` scope). Required when this session is connection-scoped:
+   * connection-scoped tokens are bound to the socket that got them and cannot open the child's own socket.
+   */
+  readonly sessionName?: string;
+}
+
+/** What a child is created with (passed privately from parent to child). */
+export interface ChildLink {
+  readonly source: TokenSource;
+  readonly lineage: Lineage;
+}
+
+/** What the family needs from its session. */
+export interface FamilyLink {
+  readonly keeper: TokenKeeper;
+  /** Wait for the session to be ready, at most `timeout` ms. */
+  waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void>;
+  /** The options a child inherits (never credentials, scope or tokens). */
+  inheritedOptions(): SessionOptions;
+  /** Construct a child session bound to `link`. */
+  createChild(options: SessionOptions, link: ChildLink): DeribitSession;
+}
+
+const SESSION_NAME = /^\S+$/;
+
+/** Forks, subaccount sessions and the lineage of one session. */
+export class Family {
+  /** Shared by every session descended from one root. */
+  lineage = new Lineage();
+  readonly #ctx: SessionContext;
+  readonly #link: FamilyLink;
+  #children: Set<DeribitSession> | undefined;
+  /** Children still connecting: closed with the parent. */
+  #spawning: Set<DeribitSession> | undefined;
+
+  /**
+   * @param ctx - the facade
+   * @param link - readiness, tokens and child construction
+   */
+  constructor(ctx: SessionContext, link: FamilyLink) {
+    this.#ctx = ctx;
+    this.#link = link;
+  }
+
+  /** Open children, and theirs. */
+  get children(): DeribitSession[] {
+    return [...(this.#children ?? [])].flatMap((child) => [child, ...child.children]);
+  }
+
+  /** Fork a named session; see {@link DeribitSession.fork}. */
+  async fork(name: string, options: ForkOptions = {}): Promise<DeribitSession> {
+    if (typeof name !== 'string' || !SESSION_NAME.test(name)) {
+      throw new InvalidArgumentError('fork() needs a session name without whitespace');
+    }
+    const { signal, ...childOptions } = options;
+    const { requestTimeout } = this.#ctx.options;
+    await this.#link.waitReady('public/fork_token', requestTimeout, signal);
+    if (this.#link.keeper.scope?.sessionName === undefined) {
+      throw new InvalidArgumentError(
+        "fork() needs a session-scoped parent: create it with scope 'session:NAME' (this session's token is connection-scoped)",
+      );
+    }
+    const source = this.#source('public/fork_token', (refreshToken) => ({
+      refresh_token: refreshToken,
+      session_name: name,
+    }));
+    const child = await this.#spawn(await source(), source, childOptions, signal);
+    this.#ctx.emit('forked', { name });
+    return child;
+  }
+
+  /** Open a subaccount session; see {@link DeribitSession.exchange}. */
+  async exchange(subjectId: number, options: ExchangeOptions = {}): Promise<DeribitSession> {
+    if (!Number.isInteger(subjectId) || subjectId <= 0) {
+      throw new InvalidArgumentError('exchange() needs a positive integer subject id');
+    }
+    const { sessionName, signal, ...childOptions } = options;
+    if (sessionName !== undefined && (typeof sessionName !== 'string' || !SESSION_NAME.test(sessionName))) {
+      throw new InvalidArgumentError('sessionName must be non-empty and without whitespace');
+    }
+    await this.#link.waitReady('public/exchange_token', this.#ctx.options.requestTimeout, signal);
+    if (sessionName === undefined && this.#link.keeper.scope?.sessionName === undefined) {
+      throw new InvalidArgumentError(
+        'exchange() from a connection-scoped session needs options.sessionName: connection-scoped tokens are bound ' +
+          "to this session's socket and cannot open the subaccount session's own socket",
+      );
+    }
+    const source = this.#source('public/exchange_token', (refreshToken) => ({
+      refresh_token: refreshToken,
+      subject_id: subjectId,
+      ...(sessionName === undefined ? {} : { scope: `session:${sessionName}` }),
+    }));
+    const child = await this.#spawn(await source(), source, childOptions, signal);
+    this.#ctx.emit('exchanged', { subjectId });
+    return child;
+  }
+
+  /** A token source for a child: waits for this session to be ready, then asks the server with its refresh token. */
+  #source(method: string, params: (refreshToken: string) => Record<string, unknown>): TokenSource {
+    return async () => {
+      if (this.#ctx.state === 'closed')
+        throw new SessionClosedError(`the parent session is closed: cannot ${method}`);
+      await this.#link.waitReady(method, this.#ctx.options.requestTimeout, undefined);
+      return this.#link.keeper.issue(method, params);
+    };
+  }
+
+  async #spawn(
+    tokens: TokenSet,
+    source: TokenSource,
+    overrides: ChildSessionOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<DeribitSession> {
+    const child = this.#link.createChild(
+      { ...this.#link.inheritedOptions(), ...overrides, refreshToken: tokens.refreshToken },
+      { source, lineage: this.lineage },
+    );
+    this.#children ??= new Set();
+    const children = this.#children;
+    children.add(child);
+    child.once('closed', () => this.#children?.delete(child));
+    const name = tokens.scope.sessionName;
+    if (name !== undefined) this.noteNamedSession(name);
+    this.#spawning ??= new Set();
+    const spawning = this.#spawning;
+    spawning.add(child);
+    try {
+      await child.connect(signal === undefined ? undefined : { signal });
+      if (this.#ctx.state === 'closed') {
+        throw new SessionClosedError('the parent session closed while the child session was connecting');
+      }
+    } catch (error) {
+      children.delete(child);
+      await child.close();
+      throw error;
+    } finally {
+      spawning.delete(child);
+    }
+    return child;
+  }
+
+  /** Record a named session of this family; warn as the key nears Deribit's budget. */
+  noteNamedSession(name: string): void {
+    if (this.lineage.names.includes(name)) return;
+    const warning = this.lineage.add(name);
+    if (warning !== undefined) {
+      this.#ctx.warn({ code: 'session-budget', message: warning, items: this.lineage.names });
+    }
+  }
+
+  /** The parent is closing: children still connecting are closed too (they are never returned). */
+  closeSpawning(): void {
+    for (const child of this.#spawning ?? []) void child.close();
+  }
+}

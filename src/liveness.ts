@@ -1,0 +1,117 @@
+/**
+ * Dead-socket detection. Deribit's heartbeat cannot go below 10 s, so by default the monitor probes:
+ * when no frame arrived for `idle` ms it sends `public/test`, and declares the socket dead when nothing
+ * at all arrived within `timeout` ms of the probe. Without probes it falls back to the heartbeat: dead
+ * after {@link HEARTBEAT_SILENCE_INTERVALS} silent intervals.
+ *
+ * Silence is measured from when frames were received (`rpc.lastFrameAt`), never from when a timer ran,
+ * and a verdict waits until pending I/O has been read: an event-loop stall delays the timer and the
+ * frames alike, so it is not mistaken for a dead socket.
+ * @module
+ */
+import { afterPendingIo, monotonic } from './clock.js';
+import type { RpcConnection } from './rpc.js';
+
+/** Liveness probe tuning, in ms. */
+export interface LivenessOptions {
+  /** Probe after this much silence. Default `1000`. */
+  readonly idle?: number;
+  /** Drop the socket when nothing arrives this long after a probe. Default `1500`. */
+  readonly timeout?: number;
+}
+
+/** Defaults of {@link LivenessOptions}: a frozen socket is detected within about 2.5 s. */
+export const DEFAULT_LIVENESS: Required<LivenessOptions> = Object.freeze({ idle: 1000, timeout: 1500 });
+
+/** Without probes, a socket is dead after this many heartbeat intervals without any frame. */
+export const HEARTBEAT_SILENCE_INTERVALS = 2.5;
+
+/** How the monitor decides: by probing, or by waiting for the server's heartbeats. */
+export type LivenessMode =
+  | { readonly probe: Required<LivenessOptions> }
+  | { readonly heartbeatSeconds: number };
+
+/** Watches one connection; calls `onDead` once when it is judged dead. */
+export class LivenessMonitor {
+  readonly #rpc: RpcConnection;
+  readonly #mode: LivenessMode;
+  readonly #onDead: () => void;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancelVerdict: (() => void) | undefined;
+  #probeSentAt: number | undefined;
+  #stopped = false;
+
+  /**
+   * @param rpc - the connection to watch (its `lastFrameAt` is the evidence of life)
+   * @param mode - probe, or heartbeat silence
+   * @param onDead - called once when the connection is judged dead
+   */
+  constructor(rpc: RpcConnection, mode: LivenessMode, onDead: () => void) {
+    this.#rpc = rpc;
+    this.#mode = mode;
+    this.#onDead = onDead;
+    this.#armAt(this.#nextLook());
+  }
+
+  /** Stop watching. Idempotent. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#cancelVerdict?.();
+    this.#cancelVerdict = undefined;
+  }
+
+  /** When the next look is due (monotonic ms), given what is known now. */
+  #nextLook(): number {
+    const mode = this.#mode;
+    if ('heartbeatSeconds' in mode)
+      return this.#rpc.lastFrameAt + mode.heartbeatSeconds * 1000 * HEARTBEAT_SILENCE_INTERVALS;
+    if (this.#probeSentAt !== undefined) return this.#probeSentAt + mode.probe.timeout;
+    return this.#rpc.lastFrameAt + mode.probe.idle;
+  }
+
+  #armAt(at: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => this.#look(), Math.max(0, at - monotonic()));
+  }
+
+  #look(): void {
+    this.#timer = undefined;
+    // Read what arrived during a stall before judging anything.
+    this.#cancelVerdict = afterPendingIo(() => {
+      this.#cancelVerdict = undefined;
+      if (!this.#stopped) this.#judge();
+    });
+  }
+
+  #judge(): void {
+    const now = monotonic();
+    const mode = this.#mode;
+    if ('heartbeatSeconds' in mode) {
+      if (now >= this.#nextLook()) this.#die();
+      else this.#armAt(this.#nextLook());
+      return;
+    }
+    if (this.#probeSentAt !== undefined) {
+      if (this.#rpc.lastFrameAt >= this.#probeSentAt) this.#probeSentAt = undefined;
+      else if (now >= this.#probeSentAt + mode.probe.timeout) {
+        this.#die();
+        return;
+      }
+    }
+    if (this.#probeSentAt === undefined && now >= this.#rpc.lastFrameAt + mode.probe.idle) {
+      this.#probeSentAt = now;
+      // The answer (or any error) is a frame, and that is all the probe needs; its own result does not matter.
+      this.#rpc.call('public/test', undefined, mode.probe.timeout * 2).catch(ignore);
+    }
+    this.#armAt(this.#nextLook());
+  }
+
+  #die(): void {
+    this.stop();
+    this.#onDead();
+  }
+}
+
+function ignore(): void {}

@@ -1,0 +1,65 @@
+/**
+ * Option and result types of {@link DeribitSession}'s methods.
+ * @module
+ */
+import type { SessionState } from './state.js';
+
+/** Per-call options of {@link DeribitSession.call}. */
+export interface CallOptions {
+  /** ms for the whole call: any wait for readiness plus the response. Default: the session's `requestTimeout`. */
+  readonly timeout?: number;
+  /**
+   * ms the call may wait for the session to become ready (authenticated) before it rejects unsent with a
+   * {@link RequestTimeoutError} whose `sent` is false. Default: the session's `maxWait`.
+   */
+  readonly maxWait?: number;
+  /** Abort the call (it rejects with the signal's reason; a response that arrives later is ignored). */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link DeribitSession.connect}. */
+export interface ConnectOptions {
+  /**
+   * ms to wait for the first authentication. When it passes (or the signal aborts) before the session was
+   * ever authenticated, the session stops trying and is `disconnected` again; during a later reconnect only
+   * this caller gives up. Default: no limit (transient failures are retried with backoff).
+   */
+  readonly timeout?: number;
+  /** Abort the wait, with the same effect as the timeout. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link DeribitSession.logout}. */
+export interface LogoutOptions {
+  /** Invalidate every token of this session on the server. Default `true`. */
+  readonly invalidateToken?: boolean;
+  /** ms to wait for the server to close the socket. Default: the session's `logoutTimeout`. */
+  readonly timeout?: number;
+  /** Stop waiting for the server: the socket is closed at once and `logout()` rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** What `logout()` achieved. */
+export interface LogoutResult {
+  /** True when `private/logout` was sent and the server then closed the socket cleanly (not a 1006 drop). */
+  readonly confirmed: boolean;
+}
+
+/** A snapshot of a session for dashboards and health endpoints. Never holds a secret. */
+export interface SessionStatus {
+  readonly state: SessionState;
+  /** Failed attempts of the current reconnect run (0 when connected or idle). */
+  readonly attempt: number;
+  /** The last connection failure, while reconnecting or after giving up. */
+  readonly lastError: { readonly code: string | number; readonly message: string } | undefined;
+  /** ms epoch of the next reconnect attempt, while waiting in backoff. */
+  readonly nextRetryAt: number | undefined;
+  /** ms epoch at which the current access token expires. */
+  readonly expiresAt: number | undefined;
+  /** ms since the last frame arrived on the current socket (undefined without a socket). */
+  readonly sinceLastFrame: number | undefined;
+  /** Channels with handlers: confirmed by the server on this socket, or not (yet). */
+  readonly subscriptions: { readonly confirmed: number; readonly pending: number };
+  /** Calls and subscribes waiting for the session to be ready. */
+  readonly waiting: number;
+}

@@ -1,0 +1,162 @@
+/**
+ * Notifications as an async iterator (`for await (const { channel, data } of session.stream(…))`), over a
+ * bounded buffer. Overflow policy: `'error'` (default) ends the stream with a {@link StreamOverflowError}
+ * once `highWaterMark` notifications wait unread, because silently losing order or trade updates is worse
+ * than stopping; `'drop-oldest'` keeps the newest `highWaterMark` (fine for tickers and books).
+ * @module
+ */
+import { InvalidArgumentError, StreamOverflowError } from './errors.js';
+
+/** Options of {@link DeribitSession.stream}. */
+export interface StreamOptions {
+  /** Ends the stream (the iterator rejects with the signal's reason) and unsubscribes. */
+  readonly signal?: AbortSignal;
+  /** Notifications buffered unread at most. Default `1000`. */
+  readonly highWaterMark?: number;
+  /** What happens past `highWaterMark`. Default `'error'`. */
+  readonly overflow?: 'error' | 'drop-oldest';
+  /** ms for the subscribe itself (readiness and the server's answer). Default: the session's `requestTimeout`. */
+  readonly timeout?: number;
+}
+
+/** One notification of a stream. */
+export interface StreamItem<T = unknown> {
+  readonly channel: string;
+  readonly data: T;
+}
+
+/** Default of {@link StreamOptions.highWaterMark}. */
+export const DEFAULT_HIGH_WATER_MARK = 1000;
+
+type Unsubscribe = () => Promise<void>;
+
+/** How the stream ends: `undefined` while open, `{}` done, `{ error }` failed. */
+type Ending = { readonly error?: unknown } | undefined;
+
+/** The iterator behind {@link DeribitSession.stream}. */
+export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T>> {
+  readonly #highWaterMark: number;
+  readonly #dropOldest: boolean;
+  #buffer: StreamItem<T>[] = [];
+  #head = 0;
+  #reader: { resolve: (r: IteratorResult<StreamItem<T>>) => void; reject: (e: unknown) => void } | undefined;
+  #ending: Ending;
+  #unsubscribe: Promise<Unsubscribe | undefined>;
+  readonly #detach: () => void;
+
+  /**
+   * @param subscribe - registers the push handler; resolves with the unsubscribe function
+   * @param onClosed - registers a callback for the session's end (error for a fatal close); returns its undo
+   * @param options - see {@link StreamOptions}
+   */
+  constructor(
+    subscribe: (push: (data: T, channel: string) => void) => Promise<Unsubscribe>,
+    onClosed: (end: (error?: Error) => void) => () => void,
+    options: StreamOptions = {},
+  ) {
+    const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    if (!Number.isInteger(highWaterMark) || highWaterMark < 1) {
+      throw new InvalidArgumentError('stream highWaterMark must be a positive integer');
+    }
+    if (
+      options.overflow !== undefined &&
+      options.overflow !== 'error' &&
+      options.overflow !== 'drop-oldest'
+    ) {
+      throw new InvalidArgumentError("stream overflow must be 'error' or 'drop-oldest'");
+    }
+    this.#highWaterMark = highWaterMark;
+    this.#dropOldest = options.overflow === 'drop-oldest';
+    const { signal } = options;
+    const onAbort = (): void => this.#end({ error: signal?.reason });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const undoClosed = onClosed((error) => this.#end(error ? { error } : {}));
+    this.#detach = () => {
+      signal?.removeEventListener('abort', onAbort);
+      undoClosed();
+    };
+    this.#unsubscribe = subscribe((data, channel) => this.#push({ channel, data })).then(
+      (unsubscribe) => unsubscribe,
+      (error: unknown) => {
+        this.#end({ error });
+        return undefined;
+      },
+    );
+    if (signal?.aborted) onAbort();
+  }
+
+  #push(item: StreamItem<T>): void {
+    if (this.#ending !== undefined) return;
+    const reader = this.#reader;
+    if (reader !== undefined) {
+      this.#reader = undefined;
+      reader.resolve({ value: item, done: false });
+      return;
+    }
+    if (this.#buffer.length - this.#head >= this.#highWaterMark) {
+      if (!this.#dropOldest) {
+        this.#end({ error: new StreamOverflowError(this.#highWaterMark) });
+        return;
+      }
+      this.#head += 1;
+    }
+    this.#buffer.push(item);
+    if (this.#head > 1024 && this.#head * 2 > this.#buffer.length) {
+      this.#buffer = this.#buffer.slice(this.#head); // compact now and then: shift() on every read is O(n)
+      this.#head = 0;
+    }
+  }
+
+  /** End the stream: unsubscribe, release listeners, and settle a waiting reader. */
+  #end(ending: NonNullable<Ending>): void {
+    if (this.#ending !== undefined) return;
+    this.#ending = ending;
+    this.#detach();
+    void this.#unsubscribe.then((unsubscribe) => unsubscribe?.()).catch(() => {});
+    const reader = this.#reader;
+    this.#reader = undefined;
+    if (reader === undefined) return;
+    if ('error' in ending && ending.error !== undefined) reader.reject(ending.error);
+    else reader.resolve({ value: undefined, done: true });
+  }
+
+  /** The next notification; buffered ones are read first, even after the stream ended. */
+  next(): Promise<IteratorResult<StreamItem<T>>> {
+    if (this.#head < this.#buffer.length) {
+      const value = this.#buffer[this.#head] as StreamItem<T>;
+      this.#head += 1;
+      if (this.#head === this.#buffer.length) {
+        this.#buffer = [];
+        this.#head = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    const ending = this.#ending;
+    if (ending !== undefined) {
+      if (ending.error !== undefined) {
+        this.#ending = {}; // an error is thrown once; then the iterator is done
+        return Promise.reject(ending.error);
+      }
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    if (this.#reader !== undefined)
+      return Promise.reject(new InvalidArgumentError('stream: one next() at a time'));
+    return new Promise((resolve, reject) => {
+      this.#reader = { resolve, reject };
+    });
+  }
+
+  /** Stop early (`break` in `for await`): unsubscribes. */
+  async return(): Promise<IteratorResult<StreamItem<T>>> {
+    this.#end({});
+    this.#buffer = [];
+    this.#head = 0;
+    this.#ending = {};
+    await this.#unsubscribe.then((unsubscribe) => unsubscribe?.()).catch(() => {});
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<StreamItem<T>> {
+    return this;
+  }
+}

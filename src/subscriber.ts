@@ -1,0 +1,274 @@
+/**
+ * Subscriptions on the server: subscribe and unsubscribe requests (public and private apart, at most 500
+ * channels a request), one request in flight per channel however many callers ask, restoring every channel
+ * on a new socket, and reconciling what the server granted with what is still wanted (a channel unsubscribed
+ * while its subscribe was in flight is unsubscribed again once the answer comes).
+ * @module
+ */
+import { monotonic } from './clock.js';
+import type { SessionContext } from './context.js';
+import { ConnectionClosedError, classify, RequestTimeoutError, RpcError } from './errors.js';
+import type { RpcConnection } from './rpc.js';
+import { chunk, type NotificationHandler, SubscriptionRegistry, splitChannels } from './subscriptions.js';
+
+/** What the subscriber needs from the session. */
+export interface SubscriberLink {
+  /** The live socket when the session is ready (authenticated or refreshing), else undefined. */
+  readySocket(): RpcConnection | undefined;
+  /** Whether anything will make the session ready (a loop runs or will); false before `connect()`. */
+  willBeReady(): boolean;
+  /** Wait for readiness, at most `timeout` ms. */
+  waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void>;
+}
+
+/** Options of one subscribe. */
+export interface SubscribeOptions {
+  /** ms for the whole subscribe: waiting for readiness and the server's answer. */
+  readonly timeout: number;
+  /** ms of that spent waiting for readiness at most. */
+  readonly maxWait: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Server-side subscriptions of one session. */
+export class Subscriber {
+  /** Handlers per channel, and what the current socket confirmed. */
+  readonly registry: SubscriptionRegistry;
+  readonly #ctx: SessionContext;
+  readonly #link: SubscriberLink;
+  /** Subscribe requests in flight on the current socket, per channel. */
+  #inflight: Map<string, Promise<void>> | undefined;
+
+  /**
+   * @param ctx - the facade
+   * @param link - readiness of the session
+   * @param onHandlerError - a handler threw or rejected
+   */
+  constructor(
+    ctx: SessionContext,
+    link: SubscriberLink,
+    onHandlerError: (error: unknown, channel: string) => void,
+  ) {
+    this.#ctx = ctx;
+    this.#link = link;
+    this.registry = new SubscriptionRegistry(onHandlerError);
+  }
+
+  /**
+   * Register `handler` on `channels` and resolve once the server confirmed each of them (a channel it leaves
+   * out is reported as a `channels-missing` warning). Before `connect()` it only registers: the channels are
+   * sent once authenticated. A refusal, the timeout or the signal undo the registration and reject.
+   */
+  async subscribe(
+    channels: readonly string[],
+    handler: NotificationHandler,
+    options: SubscribeOptions,
+  ): Promise<() => Promise<void>> {
+    const registration = this.registry.add(channels, handler);
+    const unsubscribe = async (): Promise<void> => {
+      const emptied = registration.remove();
+      if (emptied.length > 0) await this.#unsubscribeOnServer(emptied);
+    };
+    if (!this.#link.willBeReady() && this.#link.readySocket() === undefined) return unsubscribe;
+    const deadline = monotonic() + options.timeout;
+    const remaining = (): number => Math.max(0, deadline - monotonic());
+    try {
+      for (;;) {
+        await this.#link.waitReady('subscribe', Math.min(options.maxWait, remaining()), options.signal);
+        const rpc = this.#link.readySocket();
+        if (rpc === undefined) continue;
+        try {
+          await this.#confirmed(rpc, [...new Set(channels)], remaining(), options.signal);
+          return unsubscribe;
+        } catch (error) {
+          // The socket dropped: the restore after the reconnect subscribes again; wait for it while time remains.
+          if (!(error instanceof ConnectionClosedError) || remaining() === 0) throw error;
+        }
+      }
+    } catch (error) {
+      await unsubscribe().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Resolve once every channel's subscribe on `rpc` was answered; reject on refusal, timeout or abort. */
+  #confirmed(
+    rpc: RpcConnection,
+    channels: string[],
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    this.#inflight ??= new Map();
+    const inflight = this.#inflight;
+    const toSend = channels.filter((c) => !this.registry.isConfirmed(c) && !inflight.has(c));
+    if (toSend.length > 0) this.#send(rpc, toSend, timeout);
+    const waits = channels.flatMap((c) => {
+      const pending = inflight.get(c);
+      return pending === undefined ? [] : [pending];
+    });
+    if (waits.length === 0) return Promise.resolve();
+    return bounded(Promise.all(waits).then(noop), timeout, signal, 'subscribe');
+  }
+
+  /**
+   * Send subscribe requests for `channels` on `rpc` (one per kind and 500 channels), recording one in-flight
+   * promise per channel. Each promise rejects when the server refuses or the socket goes.
+   */
+  #send(
+    rpc: RpcConnection,
+    channels: readonly string[],
+    timeout: number,
+  ): { readonly part: readonly string[]; readonly outcome: Promise<void> }[] {
+    this.#inflight ??= new Map();
+    const inflight = this.#inflight;
+    const { publicChannels, privateChannels } = splitChannels(channels);
+    const requests = [
+      ...chunk(publicChannels).map((part) => ['public/subscribe', part] as const),
+      ...chunk(privateChannels).map((part) => ['private/subscribe', part] as const),
+    ];
+    return requests.map(([method, part]) => {
+      const outcome = this.#request(rpc, method, part, timeout);
+      for (const channel of part) inflight.set(channel, outcome);
+      const forget = (): void => {
+        for (const channel of part)
+          if (this.#inflight?.get(channel) === outcome) this.#inflight.delete(channel);
+      };
+      outcome.then(forget, forget);
+      return { part, outcome };
+    });
+  }
+
+  async #request(
+    rpc: RpcConnection,
+    method: string,
+    part: readonly string[],
+    timeout: number,
+  ): Promise<void> {
+    const result = await rpc.call(method, { channels: part }, Math.max(1, timeout));
+    const granted = new Set(
+      Array.isArray(result) ? result.filter((c): c is string => typeof c === 'string') : [],
+    );
+    const unwanted: string[] = [];
+    for (const channel of part) {
+      if (!granted.has(channel)) continue;
+      if (this.registry.has(channel)) this.registry.confirm(channel);
+      else unwanted.push(channel); // unsubscribed while the request was in flight
+    }
+    this.#warnMissing(part.filter((channel) => !granted.has(channel)));
+    if (unwanted.length > 0 && rpc === this.#link.readySocket()) {
+      await this.#sendUnsubscribe(rpc, unwanted).catch((error: unknown) => this.#reportUnlessClosed(error));
+    }
+  }
+
+  #warnMissing(missing: readonly string[]): void {
+    if (missing.length === 0) return;
+    this.#ctx.warn({
+      code: 'channels-missing',
+      message: `the server did not subscribe: ${missing.join(', ')}`,
+      items: missing,
+    });
+  }
+
+  /**
+   * Subscribe every registered channel on a freshly authenticated socket (before it is reported ready).
+   * A refused request is reported and its channels counted missing; a transient failure fails the restore.
+   */
+  async restore(rpc: RpcConnection): Promise<void> {
+    const channels = this.registry.channels();
+    if (channels.length === 0) return;
+    const requests = this.#send(rpc, channels, this.#ctx.options.requestTimeout);
+    const results = await Promise.allSettled(requests.map(({ outcome }) => outcome));
+    for (const [index, result] of results.entries()) {
+      if (result.status === 'fulfilled') continue;
+      const error: unknown = result.reason;
+      const kind = classify(error);
+      if (!(error instanceof RpcError) || kind === 'retry' || kind === 'reauth') throw error;
+      this.#ctx.report(error);
+      this.#warnMissing(requests[index]?.part ?? []);
+    }
+  }
+
+  async #unsubscribeOnServer(channels: string[]): Promise<void> {
+    for (const channel of channels) this.registry.unconfirm(channel);
+    const rpc = this.#link.readySocket();
+    if (rpc === undefined) return; // nothing is subscribed on a socket that is not there (a restore reconciles)
+    // A channel whose subscribe is in flight is reconciled when its answer comes.
+    const settled = channels.filter((channel) => !this.#inflight?.has(channel));
+    if (settled.length === 0) return;
+    try {
+      await this.#sendUnsubscribe(rpc, settled);
+    } catch (error) {
+      // The handlers are gone either way; a socket that dropped has no subscriptions left to remove.
+      if (!(error instanceof ConnectionClosedError)) throw error;
+    }
+  }
+
+  async #sendUnsubscribe(rpc: RpcConnection, channels: readonly string[]): Promise<void> {
+    const { publicChannels, privateChannels } = splitChannels(channels);
+    const timeout = this.#ctx.options.requestTimeout;
+    await Promise.all([
+      ...chunk(publicChannels).map((part) => rpc.call('public/unsubscribe', { channels: part }, timeout)),
+      ...chunk(privateChannels).map((part) => rpc.call('private/unsubscribe', { channels: part }, timeout)),
+    ]);
+  }
+
+  #reportUnlessClosed(error: unknown): void {
+    if (!(error instanceof ConnectionClosedError) && error instanceof Error) this.#ctx.report(error);
+  }
+
+  /** Counts for `status()`. */
+  counts(): { confirmed: number; pending: number } {
+    const channels = this.registry.channels();
+    const confirmed = channels.filter((channel) => this.registry.isConfirmed(channel)).length;
+    return { confirmed, pending: channels.length - confirmed };
+  }
+
+  /** The socket is gone, and its subscriptions with it. */
+  socketLost(): void {
+    this.registry.resetConfirmed();
+    this.#inflight = undefined;
+  }
+
+  /** The session closed: forget every handler. */
+  clear(): void {
+    this.registry.clear();
+    this.#inflight = undefined;
+  }
+}
+
+function noop(): void {}
+
+/** `promise`, rejected with a timeout or the signal's reason if either comes first. */
+function bounded<T>(
+  promise: Promise<T>,
+  timeout: number,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      done();
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new RequestTimeoutError(what, timeout));
+    }, timeout);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
+}
