@@ -1,11 +1,36 @@
 /**
- * The call gate: everything that waits for the session to become ready (`authenticated`). Calls wait at
- * most their `maxWait` (then reject unsent: an order must not go out late); `connect()` callers wait for
- * the outcome of the connection loop, bounded by their own timeout. The gate opens on `authenticated` and
- * fails everyone on close, on a fatal error, or when the loop gives up.
+ * The call gate: the way calls reach the socket, and everything that waits for the session to become ready
+ * (`authenticated`). A call goes out at once on a ready session; otherwise it waits at most its `maxWait`
+ * (then rejects unsent: an order must not go out late), within its overall `timeout`. `connect()` callers
+ * wait for the outcome of the connection loop. The gate opens on `authenticated` and fails everyone on close,
+ * on a fatal error, or when the loop gives up.
  * @module
  */
-import { RequestTimeoutError } from './errors.js';
+import { monotonic } from './clock.js';
+import { ErrorCode } from './codes.js';
+import type { SessionContext } from './context.js';
+import {
+  InvalidArgumentError,
+  NotConnectedError,
+  RequestTimeoutError,
+  RpcError,
+  SessionClosedError,
+} from './errors.js';
+import { validateTimeout } from './options.js';
+import type { RpcConnection } from './rpc.js';
+import type { CallOptions } from './session-types.js';
+import { isReady } from './state.js';
+import { isPrivateMethod } from './transport.js';
+
+/** What the gate needs from the session. */
+export interface GateLink {
+  /** The live socket when the session is ready, else undefined. */
+  readySocket(): RpcConnection | undefined;
+  /** Whether the connection loop runs (so readiness may come). */
+  connecting(): boolean;
+  /** A private call on `rpc` was refused as unauthorized. */
+  onUnauthorized(rpc: RpcConnection): void;
+}
 
 interface Waiter {
   readonly resolve: () => void;
@@ -23,10 +48,87 @@ export interface WaitOptions {
   readonly onTimeout?: () => Error;
 }
 
-/** Waiters for readiness. */
+/** Calls, and waiters for readiness. */
 export class CallGate {
+  readonly #ctx: SessionContext;
+  readonly #link: GateLink;
   // Created on first use: an idle authenticated session never waits.
   #waiters: Set<Waiter> | undefined;
+
+  /**
+   * @param ctx - the facade
+   * @param link - the socket and the loop
+   */
+  constructor(ctx: SessionContext, link: GateLink) {
+    this.#ctx = ctx;
+    this.#link = link;
+  }
+
+  /** See {@link DeribitSession.call}. */
+  call<T>(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: CallOptions | undefined,
+  ): Promise<T> {
+    if (typeof method !== 'string' || method === '') {
+      return Promise.reject(new InvalidArgumentError('method must be a non-empty string'));
+    }
+    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+      return Promise.reject(new InvalidArgumentError('params must be an object'));
+    }
+    const rpc = this.#link.readySocket();
+    if (rpc !== undefined && options === undefined) {
+      return this.#send<T>(rpc, method, params, this.#ctx.options.requestTimeout, undefined);
+    }
+    return this.#callWhenReady<T>(method, params, options ?? {});
+  }
+
+  async #callWhenReady<T>(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: CallOptions,
+  ): Promise<T> {
+    const timeout = validateTimeout('timeout', options.timeout, this.#ctx.options.requestTimeout);
+    const maxWait = validateTimeout('maxWait', options.maxWait, this.#ctx.options.maxWait, true);
+    const deadline = monotonic() + timeout;
+    for (;;) {
+      const rpc = this.#link.readySocket();
+      const left = deadline - monotonic();
+      if (rpc !== undefined) return this.#send<T>(rpc, method, params, Math.max(1, left), options.signal);
+      if (left <= 0) throw new RequestTimeoutError(method, timeout, true);
+      await this.waitReady(method, Math.min(maxWait, left), options.signal);
+    }
+  }
+
+  #send<T>(
+    rpc: RpcConnection,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const sent = rpc.call(method, params, timeout, signal) as Promise<T>;
+    // The user's own access_token is the user's business; the session's token is ours to renew.
+    if (isPrivateMethod(method) && (params === undefined || !('access_token' in params))) {
+      sent.catch((error: unknown) => {
+        if (isUnauthorized(error)) this.#link.onUnauthorized(rpc);
+      });
+    }
+    return sent;
+  }
+
+  /** Wait until ready, at most `timeout` ms; rejects at once when closed or when nothing is connecting. */
+  waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void> {
+    const state = this.#ctx.state;
+    if (state === 'closed') return Promise.reject(new SessionClosedError());
+    if (isReady(state)) return Promise.resolve();
+    if (state === 'disconnected' && !this.#link.connecting()) {
+      return Promise.reject(
+        new NotConnectedError(`${what} was not sent: the session is not connected; call connect() first`),
+      );
+    }
+    return this.wait(what, { timeout, signal });
+  }
 
   /** How many wait now. */
   get size(): number {
@@ -94,4 +196,11 @@ export class CallGate {
     for (const waiter of this.#waiters ?? []) if (waiter.isConnect) return true;
     return false;
   }
+}
+
+function isUnauthorized(error: unknown): boolean {
+  return (
+    error instanceof RpcError &&
+    (error.code === ErrorCode.unauthorized || error.code === ErrorCode.authorizationRequired)
+  );
 }

@@ -6,20 +6,25 @@
  * @module
  */
 import type { Grant } from './auth.js';
+import type { CallGate } from './call-gate.js';
 import { ErrorCode } from './codes.js';
 import type { SessionContext } from './context.js';
 import {
   AuthenticationError,
   ConnectionClosedError,
-  classify,
+  NotConnectedError,
+  RequestTimeoutError,
   RpcError,
   SessionClosedError,
   UpgradeRejectedError,
 } from './errors.js';
 import { testRequestResponder } from './heartbeat.js';
-import { type LivenessMode, LivenessMonitor } from './liveness.js';
+import { LivenessMonitor, livenessModeFor } from './liveness.js';
+import { validateTimeout } from './options.js';
 import { abortableSleep, type RetryInfo, retryWithBackoff } from './reconnect.js';
 import { RpcConnection, type RpcHandlers, type WebSocketConstructor } from './rpc.js';
+import type { ConnectOptions } from './session-types.js';
+import { setUpSocket } from './socket-setup.js';
 import { isReady, type TransitionReason } from './state.js';
 import type { Subscriber } from './subscriber.js';
 import type { TokenKeeper } from './token-keeper.js';
@@ -27,6 +32,7 @@ import type { TokenKeeper } from './token-keeper.js';
 /** What the loop needs from its session. */
 export interface LoopLink {
   readonly keeper: TokenKeeper;
+  readonly gate: CallGate;
   readonly subscriber: Subscriber;
   readonly WebSocket: WebSocketConstructor;
   /** Node `ws` client options (undefined in browsers). */
@@ -120,6 +126,52 @@ export class ConnectionLoop {
     return this.#status;
   }
 
+  /** See {@link DeribitSession.connect}. */
+  connect(options: ConnectOptions): Promise<void> {
+    if (this.#ctx.state === 'closed') return Promise.reject(new SessionClosedError());
+    const { signal } = options;
+    let timeout: number;
+    try {
+      timeout = validateTimeout('connect timeout', options.timeout, Number.POSITIVE_INFINITY);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (isReady(this.#ctx.state)) return Promise.resolve();
+    const { gate } = this.#link;
+    let gaveUp: Error | undefined;
+    const waiting = gate.waitForConnect({
+      timeout,
+      signal,
+      onTimeout: () => {
+        const last = this.#status.lastError;
+        const detail = last ? ` (last error: ${last.message})` : '';
+        gaveUp = new RequestTimeoutError(
+          'connect()',
+          timeout,
+          true,
+          `connect() did not complete within ${timeout} ms${detail}`,
+        );
+        return gaveUp;
+      },
+    });
+    this.start();
+    return waiting.catch((error: unknown) => {
+      const ownGiveUp = error === gaveUp || (signal?.aborted === true && error === signal.reason);
+      // The first connection was abandoned by its last caller: stop trying rather than connect behind their back.
+      if (
+        ownGiveUp &&
+        !this.#link.keeper.hasAuthenticated &&
+        !gate.hasConnectWaiter &&
+        this.#ctx.state !== 'closed'
+      ) {
+        const why = error instanceof Error ? error : new Error('connect() was aborted');
+        this.stop(why);
+        gate.fail(why, new NotConnectedError(`connect() gave up (${why.message}): call connect() again`));
+      }
+      throw error;
+    });
+  }
+
   /** Start the loop unless it runs. */
   start(): void {
     if (this.#abort !== undefined || this.#ctx.state === 'closed') return;
@@ -175,14 +227,14 @@ export class ConnectionLoop {
     this.#socket = rpc;
     this.#dropReason = 'socket-closed';
     this.#ctx.setState('authenticating', 'socket-open');
-    this.#watch(rpc, 'probe');
+    this.#watch(rpc, 'open');
     try {
       const grant = await keeper.authenticate(rpc);
-      await Promise.all([this.#restoreSession(rpc), subscriber.restore(rpc)]);
+      await Promise.all([setUpSocket(rpc, this.#ctx), subscriber.restore(rpc)]);
       if (this.#socket !== rpc || signal.aborted) {
         throw new ConnectionClosedError(undefined, undefined, 'socket lost during authentication');
       }
-      this.#watch(rpc, 'heartbeat');
+      this.#watch(rpc, 'restored');
       this.#ctx.setState('authenticated', 'auth-ok');
       this.#link.announce(grant);
     } catch (error) {
@@ -227,33 +279,6 @@ export class ConnectionLoop {
     return rpc;
   }
 
-  /** Heartbeat and cancel-on-disconnect, which live on the socket and must be set again on every new one. */
-  async #restoreSession(rpc: RpcConnection): Promise<void> {
-    const { heartbeatInterval, cancelOnDisconnect, requestTimeout } = this.#ctx.options;
-    const tasks: Promise<unknown>[] = [];
-    if (heartbeatInterval !== false) {
-      tasks.push(rpc.call('public/set_heartbeat', { interval: heartbeatInterval }, requestTimeout));
-    }
-    if (cancelOnDisconnect !== false) {
-      tasks.push(
-        rpc
-          .call('private/enable_cancel_on_disconnect', { scope: cancelOnDisconnect }, requestTimeout)
-          .catch((error: unknown) => {
-            // Refused (e.g. the key lacks account:read_write): never trade unprotected; this will not fix itself.
-            if (error instanceof RpcError && classify(error) === 'caller') {
-              throw new AuthenticationError(
-                `cancel-on-disconnect could not be enabled (${error.code} ${error.deribitMessage}): ` +
-                  'the session will not trade unprotected; the key needs account:read_write',
-                { cause: error },
-              );
-            }
-            throw error;
-          }),
-      );
-    }
-    await Promise.all(tasks);
-  }
-
   /** Resolve once the connection stayed up for `ms`; reject if it closes sooner (a flap is a failed attempt). */
   #waitStable(ms: number, signal: AbortSignal): Promise<void> {
     if (!isReady(this.#ctx.state))
@@ -268,17 +293,10 @@ export class ConnectionLoop {
     });
   }
 
-  /**
-   * Start the liveness monitor for this phase: probes from the moment the socket opens (when enabled);
-   * heartbeat silence only once `set_heartbeat` was sent (when probes are off).
-   */
-  #watch(rpc: RpcConnection, phase: 'probe' | 'heartbeat'): void {
+  /** Watch `rpc` as this phase asks (see {@link livenessModeFor}). */
+  #watch(rpc: RpcConnection, phase: 'open' | 'restored'): void {
     const { liveness, heartbeatInterval } = this.#ctx.options;
-    let mode: LivenessMode | undefined;
-    if (phase === 'probe' && liveness !== false) mode = { probe: liveness };
-    else if (phase === 'heartbeat' && liveness === false && heartbeatInterval !== false) {
-      mode = { heartbeatSeconds: heartbeatInterval };
-    }
+    const mode = livenessModeFor(phase, liveness, heartbeatInterval);
     if (mode === undefined) return;
     this.#monitor?.stop();
     const reason: TransitionReason = 'probe' in mode ? 'liveness-timeout' : 'heartbeat-timeout';

@@ -31,6 +31,20 @@ export type LivenessMode =
   | { readonly probe: Required<LivenessOptions> }
   | { readonly heartbeatSeconds: number };
 
+/**
+ * The mode for a socket's phase: probes from the moment it opens (when enabled); heartbeat silence only once
+ * `set_heartbeat` was sent, and only when probes are off. Undefined: nothing to watch in this phase.
+ */
+export function livenessModeFor(
+  phase: 'open' | 'restored',
+  liveness: Required<LivenessOptions> | false,
+  heartbeatSeconds: number | false,
+): LivenessMode | undefined {
+  if (liveness !== false) return phase === 'open' ? { probe: liveness } : undefined;
+  if (phase === 'restored' && heartbeatSeconds !== false) return { heartbeatSeconds };
+  return undefined;
+}
+
 /** Watches one connection; calls `onDead` once when it is judged dead. */
 export class LivenessMonitor {
   readonly #rpc: RpcConnection;

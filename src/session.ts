@@ -10,21 +10,20 @@ import WebSocketImpl from 'isomorphic-ws';
 import type { Grant } from './auth.js';
 import { CallGate } from './call-gate.js';
 import { monotonic } from './clock.js';
-import { ErrorCode } from './codes.js';
 import { ConnectionLoop, type LogoutRequest } from './connection-loop.js';
-import type { EventPayload, LogLevel, SessionContext } from './context.js';
+import type { EventPayload, SessionContext } from './context.js';
 import {
   InvalidArgumentError,
-  ListenerError,
   NotConnectedError,
   RequestTimeoutError,
   RpcError,
   SessionClosedError,
 } from './errors.js';
-import type { ClosedEvent, CloseReason, SessionEvents, WarningEvent } from './events.js';
+import type { ClosedEvent, CloseReason, SessionEvents } from './events.js';
 import { type ChildLink, type ExchangeOptions, Family, type ForkOptions } from './family.js';
 import { GuardedEmitter } from './guarded-emitter.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions, validateTimeout } from './options.js';
+import { Reporter } from './reporter.js';
 import type { WebSocketConstructor } from './rpc.js';
 import type { Scope } from './scope.js';
 import type {
@@ -39,7 +38,7 @@ import { NotificationStream, type StreamItem, type StreamOptions } from './strea
 import { Subscriber } from './subscriber.js';
 import type { NotificationHandler } from './subscriptions.js';
 import { TokenKeeper } from './token-keeper.js';
-import { isPrivateMethod, socketOptionsFor } from './transport.js';
+import { socketOptionsFor } from './transport.js';
 
 const defaultWebSocket = WebSocketImpl as unknown as WebSocketConstructor;
 const noop = (): void => {};
@@ -58,7 +57,8 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
   readonly #options: ResolvedOptions;
   readonly #rawOptions: SessionOptions;
   #state: SessionState = 'disconnected';
-  readonly #gate = new CallGate();
+  readonly #reporter: Reporter;
+  readonly #gate: CallGate;
   readonly #keeper: TokenKeeper;
   readonly #subscriber: Subscriber;
   readonly #family: Family;
@@ -71,18 +71,24 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     super();
     this.#options = resolveOptions(options);
     this.#rawOptions = options;
+    this.#reporter = new Reporter(
+      this.#options.logger,
+      (event, payload) => this.#emit(event, payload),
+      () => this.listenerCount('error') > 0,
+    );
     const ctx = this.#context();
     this.#keeper = new TokenKeeper(ctx, options.refreshToken);
-    const waitReady = this.#waitReady.bind(this);
+    this.#gate = new CallGate(ctx, {
+      readySocket: () => this.#loop.readySocket,
+      connecting: () => this.#loop.running,
+      onUnauthorized: (rpc) => this.#keeper.onUnauthorized(rpc),
+    });
+    const waitReady = (what: string, timeout: number, signal: AbortSignal | undefined) =>
+      this.#gate.waitReady(what, timeout, signal);
     this.#subscriber = new Subscriber(
       ctx,
-      {
-        readySocket: () => this.#loop.readySocket,
-        willBeReady: () =>
-          this.#state !== 'closed' && !(this.#state === 'disconnected' && !this.#loop.running),
-        waitReady,
-      },
-      (error, channel) => this.#reportListener({ channel }, error),
+      { readySocket: () => this.#loop.readySocket, waitReady },
+      (error, channel) => this.#reporter.listenerFailed({ channel }, error),
     );
     this.#family = new Family(ctx, {
       keeper: this.#keeper,
@@ -95,6 +101,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     });
     this.#loop = new ConnectionLoop(ctx, {
       keeper: this.#keeper,
+      gate: this.#gate,
       subscriber: this.#subscriber,
       WebSocket: options.WebSocket ?? defaultWebSocket,
       socketOptions: socketOptionsFor(this.#options),
@@ -102,7 +109,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
       fail: (error) => void this.#end('fatal', error),
       gaveUp: (error) => {
         this.#gate.fail(error);
-        this.#report(error);
+        this.#reporter.report(error);
       },
     });
     this.#keeper.attach({
@@ -125,7 +132,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     const tokens = this.#keeper.tokens;
     if (tokens === undefined) return;
     if (tokens.scope.sessionName !== undefined) this.#family.noteNamedSession(tokens.scope.sessionName);
-    this.#log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
+    this.#reporter.log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
     this.#emit('authenticated', { scope: tokens.scope, expiresAt: tokens.expiresAt, grant });
   }
 
@@ -138,9 +145,9 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
       },
       setState: (to, reason) => this.#setState(to, reason),
       emit: (event, payload) => this.#emit(event, payload),
-      report: (error) => this.#report(error),
-      warn: (warning) => this.#warn(warning),
-      log: (level, message, context) => this.#log(level, message, context),
+      report: (error) => this.#reporter.report(error),
+      warn: (warning) => this.#reporter.warn(warning),
+      log: (level, message, context) => this.#reporter.log(level, message, context),
     };
   }
 
@@ -185,52 +192,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
    * session is `closed`), or when `timeout`/`signal` end the wait (see {@link ConnectOptions}).
    */
   connect(options: ConnectOptions = {}): Promise<void> {
-    if (this.#state === 'closed') return Promise.reject(new SessionClosedError());
-    const { signal } = options;
-    let timeout: number;
-    try {
-      timeout =
-        options.timeout === undefined
-          ? Number.POSITIVE_INFINITY
-          : validateTimeout('connect timeout', options.timeout, 0);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (isReady(this.#state)) return Promise.resolve();
-    let gaveUp: Error | undefined;
-    const waiting = this.#gate.waitForConnect({
-      timeout,
-      signal,
-      onTimeout: () => {
-        const last = this.#loop.status.lastError;
-        gaveUp = new RequestTimeoutError(
-          'connect()',
-          timeout,
-          true,
-          `connect() did not complete within ${timeout} ms${last ? ` (last error: ${last.message})` : ''}`,
-        );
-        return gaveUp;
-      },
-    });
-    this.#loop.start();
-    return waiting.catch((error: unknown) => {
-      const ownGiveUp = error === gaveUp || (signal?.aborted === true && error === signal.reason);
-      // The first connection was abandoned by its last caller: stop trying rather than connect behind their back.
-      if (
-        ownGiveUp &&
-        !this.#keeper.hasAuthenticated &&
-        !this.#gate.hasConnectWaiter &&
-        this.#state !== 'closed'
-      ) {
-        const why = error instanceof Error ? error : new Error('connect() was aborted');
-        this.#loop.stop(why);
-        this.#gate.fail(
-          why,
-          new NotConnectedError(`connect() gave up (${why.message}): call connect() again`),
-        );
-      }
-      throw error;
-    });
+    return this.#loop.connect(options);
   }
 
   /**
@@ -241,62 +203,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
    * `13009 unauthorized` makes the session authenticate again (the caller still gets the error).
    */
   call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T> {
-    if (typeof method !== 'string' || method === '') {
-      return Promise.reject(new InvalidArgumentError('method must be a non-empty string'));
-    }
-    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-      return Promise.reject(new InvalidArgumentError('params must be an object'));
-    }
-    const rpc = this.#loop.readySocket;
-    if (rpc !== undefined && options === undefined)
-      return this.#send<T>(rpc, method, params, this.#options.requestTimeout, undefined);
-    return this.#callWhenReady<T>(method, params, options ?? {});
-  }
-
-  async #callWhenReady<T>(
-    method: string,
-    params: Record<string, unknown> | undefined,
-    options: CallOptions,
-  ): Promise<T> {
-    const timeout = validateTimeout('timeout', options.timeout, this.#options.requestTimeout);
-    const maxWait = validateTimeout('maxWait', options.maxWait, this.#options.maxWait, true);
-    const deadline = monotonic() + timeout;
-    for (;;) {
-      const rpc = this.#loop.readySocket;
-      const left = deadline - monotonic();
-      if (rpc !== undefined) return this.#send<T>(rpc, method, params, Math.max(1, left), options.signal);
-      if (left <= 0) throw new RequestTimeoutError(method, timeout, true);
-      await this.#waitReady(method, Math.min(maxWait, left), options.signal);
-    }
-  }
-
-  #send<T>(
-    rpc: NonNullable<ConnectionLoop['readySocket']>,
-    method: string,
-    params: Record<string, unknown> | undefined,
-    timeout: number,
-    signal: AbortSignal | undefined,
-  ): Promise<T> {
-    const sent = rpc.call(method, params, timeout, signal) as Promise<T>;
-    // The user's own access_token is the user's business; the session's token is ours to renew.
-    if (isPrivateMethod(method) && (params === undefined || !('access_token' in params))) {
-      sent.catch((error: unknown) => {
-        if (isUnauthorized(error)) this.#keeper.onUnauthorized(rpc);
-      });
-    }
-    return sent;
-  }
-
-  /** Wait until ready, at most `timeout` ms; rejects at once when closed or when nothing is connecting. */
-  #waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void> {
-    if (this.#state === 'closed') return Promise.reject(new SessionClosedError());
-    if (isReady(this.#state)) return Promise.resolve();
-    if (this.#state === 'disconnected' && !this.#loop.running) {
-      return Promise.reject(
-        new NotConnectedError(`${what} was not sent: the session is not connected; call connect() first`),
-      );
-    }
-    return this.#gate.wait(what, { timeout, signal });
+    return this.#gate.call<T>(method, params, options);
   }
 
   /**
@@ -305,22 +212,12 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
    * `signal` cover the whole subscribe. Returns an idempotent unsubscribe; the server is unsubscribed when a
    * channel's last handler goes. A handler that throws or rejects is reported on `error`.
    */
-  async subscribe<T = unknown>(
+  subscribe<T = unknown>(
     channels: string | readonly string[],
     handler: NotificationHandler<T>,
     options: CallOptions = {},
   ): Promise<() => Promise<void>> {
-    const list = typeof channels === 'string' ? [channels] : [...channels];
-    if (list.length === 0 || list.some((channel) => typeof channel !== 'string' || channel.trim() === '')) {
-      throw new InvalidArgumentError('channels must be one or more non-empty strings');
-    }
-    if (typeof handler !== 'function') throw new InvalidArgumentError('handler must be a function');
-    if (this.#state === 'closed') throw new SessionClosedError();
-    return this.#subscriber.subscribe(list, handler as NotificationHandler, {
-      timeout: validateTimeout('timeout', options.timeout, this.#options.requestTimeout),
-      maxWait: validateTimeout('maxWait', options.maxWait, this.#options.maxWait, true),
-      signal: options.signal,
-    });
+    return this.#subscriber.subscribe(channels, handler as NotificationHandler, options);
   }
 
   /**
@@ -446,12 +343,15 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     this.#gate.fail(error ?? closedError, closedError);
     this.#family.closeSpawning();
     this.#subscriber.clear();
-    this.#log(reason === 'fatal' ? 'error' : 'info', 'session closed', { reason, error: error?.message });
+    this.#reporter.log(reason === 'fatal' ? 'error' : 'info', 'session closed', {
+      reason,
+      error: error?.message,
+    });
     this.#emit('closed', error ? { reason, error } : { reason });
     this.#teardown = ended.then(({ confirmed, why }) => {
       if (logout === undefined) return { confirmed: false };
       if (!confirmed) {
-        this.#warn({
+        this.#reporter.warn({
           code: 'logout-unconfirmed',
           message:
             why === 'no-socket' || why === 'not-authenticated'
@@ -467,7 +367,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
   #setState(to: SessionState, reason: TransitionReason): void {
     const change = transition(this.#state, to, reason);
     this.#state = to;
-    this.#log('debug', `state ${change.from} → ${change.to}`, { reason });
+    this.#reporter.log('debug', `state ${change.from} → ${change.to}`, { reason });
     this.#emit('state', change);
     if (isReady(to)) this.#gate.open();
   }
@@ -477,35 +377,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
   }
 
   protected override listenerFailed(event: string, error: unknown): void {
-    this.#reportListener({ event }, error);
-  }
-
-  /** A listener or handler failed: on `error` when someone listens there (and it is not `error` failing), else the logger. */
-  #reportListener(where: { event?: string; channel?: string }, error: unknown): void {
-    const failure = new ListenerError(where, error);
-    if (where.event === 'error' || this.listenerCount('error') === 0)
-      this.#log('error', failure.message, where);
-    else this.#emit('error', failure);
-  }
-
-  #warn(warning: WarningEvent): void {
-    this.#log('warn', warning.message, { code: warning.code });
-    this.#emit('warning', warning);
-  }
-
-  #report(error: Error): void {
-    this.#log('error', error.message, { name: error.name });
-    this.#emit('error', error);
-  }
-
-  #log(level: LogLevel, message: string, context: Record<string, unknown> = {}): void {
-    const logger = this.#options.logger;
-    if (!logger) return;
-    try {
-      logger[level](context, `[deribit-session] ${message}`);
-    } catch {
-      // A broken logger must not break the session.
-    }
+    this.#reporter.listenerFailed({ event }, error);
   }
 
   /** A summary without secrets, for `JSON.stringify(session)`. */
@@ -522,13 +394,6 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `DeribitSession ${JSON.stringify(this.toJSON())}`;
   }
-}
-
-function isUnauthorized(error: unknown): boolean {
-  return (
-    error instanceof RpcError &&
-    (error.code === ErrorCode.unauthorized || error.code === ErrorCode.authorizationRequired)
-  );
 }
 
 function errorCode(error: Error): string | number {

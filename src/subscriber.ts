@@ -7,27 +7,26 @@
  */
 import { monotonic } from './clock.js';
 import type { SessionContext } from './context.js';
-import { ConnectionClosedError, classify, RequestTimeoutError, RpcError } from './errors.js';
+import {
+  ConnectionClosedError,
+  classify,
+  InvalidArgumentError,
+  NotConnectedError,
+  RequestTimeoutError,
+  RpcError,
+  SessionClosedError,
+} from './errors.js';
+import { validateTimeout } from './options.js';
 import type { RpcConnection } from './rpc.js';
+import type { CallOptions } from './session-types.js';
 import { chunk, type NotificationHandler, SubscriptionRegistry, splitChannels } from './subscriptions.js';
 
 /** What the subscriber needs from the session. */
 export interface SubscriberLink {
   /** The live socket when the session is ready (authenticated or refreshing), else undefined. */
   readySocket(): RpcConnection | undefined;
-  /** Whether anything will make the session ready (a loop runs or will); false before `connect()`. */
-  willBeReady(): boolean;
-  /** Wait for readiness, at most `timeout` ms. */
+  /** Wait for readiness, at most `timeout` ms ({@link NotConnectedError} when nothing is connecting). */
   waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void>;
-}
-
-/** Options of one subscribe. */
-export interface SubscribeOptions {
-  /** ms for the whole subscribe: waiting for readiness and the server's answer. */
-  readonly timeout: number;
-  /** ms of that spent waiting for readiness at most. */
-  readonly maxWait: number;
-  readonly signal?: AbortSignal | undefined;
 }
 
 /** Server-side subscriptions of one session. */
@@ -60,25 +59,38 @@ export class Subscriber {
    * sent once authenticated. A refusal, the timeout or the signal undo the registration and reject.
    */
   async subscribe(
-    channels: readonly string[],
+    channels: string | readonly string[],
     handler: NotificationHandler,
-    options: SubscribeOptions,
+    options: CallOptions,
   ): Promise<() => Promise<void>> {
-    const registration = this.registry.add(channels, handler);
+    const list = typeof channels === 'string' ? [channels] : [...channels];
+    if (list.length === 0 || list.some((channel) => typeof channel !== 'string' || channel.trim() === '')) {
+      throw new InvalidArgumentError('channels must be one or more non-empty strings');
+    }
+    if (typeof handler !== 'function') throw new InvalidArgumentError('handler must be a function');
+    const timeout = validateTimeout('timeout', options.timeout, this.#ctx.options.requestTimeout);
+    const maxWait = validateTimeout('maxWait', options.maxWait, this.#ctx.options.maxWait, true);
+    if (this.#ctx.state === 'closed') throw new SessionClosedError();
+    const registration = this.registry.add(list, handler);
     const unsubscribe = async (): Promise<void> => {
       const emptied = registration.remove();
       if (emptied.length > 0) await this.#unsubscribeOnServer(emptied);
     };
-    if (!this.#link.willBeReady() && this.#link.readySocket() === undefined) return unsubscribe;
-    const deadline = monotonic() + options.timeout;
+    const deadline = monotonic() + timeout;
     const remaining = (): number => Math.max(0, deadline - monotonic());
     try {
       for (;;) {
-        await this.#link.waitReady('subscribe', Math.min(options.maxWait, remaining()), options.signal);
+        try {
+          await this.#link.waitReady('subscribe', Math.min(maxWait, remaining()), options.signal);
+        } catch (error) {
+          // Before connect(): registered now, subscribed on the server once authenticated.
+          if (error instanceof NotConnectedError && !registration.removed) return unsubscribe;
+          throw error;
+        }
         const rpc = this.#link.readySocket();
         if (rpc === undefined) continue;
         try {
-          await this.#confirmed(rpc, [...new Set(channels)], remaining(), options.signal);
+          await this.#confirmed(rpc, [...new Set(list)], remaining(), options.signal);
           return unsubscribe;
         } catch (error) {
           // The socket dropped: the restore after the reconnect subscribes again; wait for it while time remains.

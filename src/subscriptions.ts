@@ -4,12 +4,13 @@
  * @module
  */
 import mittImport, { type Emitter } from 'mitt';
+import { isThenable } from './guarded-emitter.js';
 
 // mitt's typings are read as CommonJS under NodeNext, which hides the default export's call signature;
 // at run time the ESM build's default export is the factory.
 const mitt = mittImport as unknown as <Events extends Record<string, unknown>>() => Emitter<Events>;
 
-/** Receives the `data` of each notification on a channel. */
+/** Receives the `data` of each notification on a channel. May be async: a rejection is reported on `error`. */
 export type NotificationHandler<T = unknown> = (data: T, channel: string) => void;
 
 /** Deribit's private channel families: they need `private/subscribe` after authentication. */
@@ -48,6 +49,8 @@ export interface Registration {
   readonly added: readonly string[];
   /** Remove this registration's handlers; returns the channels left with no handler. Idempotent. */
   remove(): string[];
+  /** Whether {@link remove} was called. */
+  readonly removed: boolean;
 }
 
 /** Handlers per channel, and the set of channels the current socket has confirmed. */
@@ -70,7 +73,10 @@ export class SubscriptionRegistry {
     const wrappers = [...new Set(channels)].map((channel) => {
       const wrapper = (data: unknown): void => {
         try {
-          handler(data, channel);
+          const result: unknown = handler(data, channel);
+          // An async handler's rejection is reported like a throw, never left unhandled.
+          if (isThenable(result))
+            result.then(undefined, (error: unknown) => this.#onHandlerError(error, channel));
         } catch (error) {
           this.#onHandlerError(error, channel);
         }
@@ -82,6 +88,9 @@ export class SubscriptionRegistry {
     let removed = false;
     return {
       added,
+      get removed() {
+        return removed;
+      },
       remove: () => {
         if (removed) return [];
         removed = true;

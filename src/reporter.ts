@@ -1,0 +1,61 @@
+/**
+ * How a session speaks: the user's logger (pino's argument order: context, then message), `warning` and
+ * `error` events, and listener failures, which go to `error` when someone listens there, else to the logger.
+ * A broken logger is ignored: it must never break the session.
+ * @module
+ */
+import type { EventPayload, LogLevel } from './context.js';
+import { ListenerError } from './errors.js';
+import type { SessionEvents, WarningEvent } from './events.js';
+import type { Logger } from './options.js';
+
+type Emit = <K extends keyof SessionEvents>(event: K, payload: EventPayload<K>) => void;
+
+/** Logging and reporting for one session. */
+export class Reporter {
+  readonly #logger: Logger | undefined;
+  readonly #emit: Emit;
+  readonly #hasErrorListener: () => boolean;
+
+  /**
+   * @param logger - the user's logger, if any
+   * @param emit - the session's guarded emit
+   * @param hasErrorListener - whether anyone listens to `error`
+   */
+  constructor(logger: Logger | undefined, emit: Emit, hasErrorListener: () => boolean) {
+    this.#logger = logger;
+    this.#emit = emit;
+    this.#hasErrorListener = hasErrorListener;
+  }
+
+  /** Log a line (never a secret: callers pass codes and counts, not params). */
+  log(level: LogLevel, message: string, context: Record<string, unknown> = {}): void {
+    const logger = this.#logger;
+    if (!logger) return;
+    try {
+      logger[level](context, `[deribit-session] ${message}`);
+    } catch {
+      // A broken logger must not break the session.
+    }
+  }
+
+  /** Something the user should know that does not stop the session. */
+  warn(warning: WarningEvent): void {
+    this.log('warn', warning.message, { code: warning.code });
+    this.#emit('warning', warning);
+  }
+
+  /** A non-fatal problem. */
+  report(error: Error): void {
+    this.log('error', error.message, { name: error.name });
+    this.#emit('error', error);
+  }
+
+  /** A listener or handler threw or rejected; an `error` listener failing goes to the logger only. */
+  listenerFailed(where: { readonly event?: string; readonly channel?: string }, error: unknown): void {
+    const failure = new ListenerError(where, error);
+    if (where.event === 'error' || !this.#hasErrorListener())
+      this.log('error', failure.message, { ...where });
+    else this.#emit('error', failure);
+  }
+}
