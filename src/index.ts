@@ -10,6 +10,7 @@ export {
   classify,
   DeribitSessionError,
   type ErrorClass,
+  InvalidArgumentError,
   type LocalErrorCode,
   RequestTimeoutError,
   RpcError,
