@@ -31,10 +31,13 @@ export type {
 } from './events.js';
 export { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './heartbeat.js';
 export { NAMED_SESSION_BUDGET } from './lineage.js';
+export { DEFAULT_LIVENESS, type LivenessOptions } from './liveness.js';
 export {
   type CancelOnDisconnect,
+  DEFAULT_MAX_PAYLOAD,
   DERIBIT_MAINNET,
   DERIBIT_TESTNET,
+  type DisposeAction,
   type Logger,
   type SessionOptions,
 } from './options.js';
@@ -61,3 +64,4 @@ export {
 } from './shutdown.js';
 export type { SessionState, StateChange, TransitionReason } from './state.js';
 export { isPrivateChannel, type NotificationHandler } from './subscriptions.js';
+export type { NodeWebSocketOptions, PemInput } from './ws-options.js';

@@ -990,7 +990,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
     const logger = this.#options.logger;
     if (!logger) return;
     try {
-      logger[level](`[deribit-session] ${message}`, context);
+      logger[level](context ?? {}, `[deribit-session] ${message}`);
     } catch {
       // A broken logger must not break the session.
     }

@@ -23,17 +23,17 @@ describe('logging', () => {
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
 
-  it('sends lifecycle lines to any {debug, info, warn, error} logger, and survives a logger that throws', async () => {
+  it('sends lifecycle lines to any {debug, info, warn, error} logger (context first, as pino), and survives a logger that throws', async () => {
     const emu = await h.start();
     const lines: Array<[keyof Logger, string]> = [];
     const logger: Logger = {
-      debug: (message) => lines.push(['debug', message]),
-      info: (message) => lines.push(['info', message]),
-      warn: (message) => {
+      debug: (_context, message) => lines.push(['debug', message]),
+      info: (_context, message) => lines.push(['info', message]),
+      warn: (_context, message) => {
         lines.push(['warn', message]);
         throw new Error('broken logger');
       },
-      error: (message) => lines.push(['error', message]),
+      error: (_context, message) => lines.push(['error', message]),
     };
     const session = h.session({ logger });
     await session.connect();
