@@ -16,7 +16,7 @@ import {
   RpcError,
   SessionClosedError,
 } from './errors.js';
-import { validateTimeout } from './options.js';
+import { validateMaxWait, validateTimeout } from './validate.js';
 import type { RpcConnection } from './rpc.js';
 import type { CallOptions } from './session-types.js';
 import { isReady } from './state.js';
@@ -71,10 +71,10 @@ export class CallGate {
     options: CallOptions | undefined,
   ): Promise<T> {
     if (typeof method !== 'string' || method === '') {
-      return Promise.reject(new InvalidArgumentError('method must be a non-empty string'));
+      return Promise.reject(new InvalidArgumentError('method', 'method must be a non-empty string'));
     }
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-      return Promise.reject(new InvalidArgumentError('params must be an object'));
+      return Promise.reject(new InvalidArgumentError('params', 'params must be an object'));
     }
     const rpc = this.#link.readySocket();
     if (rpc !== undefined && options === undefined) {
@@ -89,7 +89,7 @@ export class CallGate {
     options: CallOptions,
   ): Promise<T> {
     const timeout = validateTimeout('timeout', options.timeout, this.#ctx.options.requestTimeout);
-    const maxWait = validateTimeout('maxWait', options.maxWait, this.#ctx.options.maxWait, true);
+    const maxWait = validateMaxWait('maxWait', options.maxWait, this.#ctx.options.maxWait);
     const deadline = monotonic() + timeout;
     for (;;) {
       const rpc = this.#link.readySocket();

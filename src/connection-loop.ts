@@ -20,7 +20,7 @@ import {
 } from './errors.js';
 import { testRequestResponder } from './heartbeat.js';
 import { LivenessMonitor, livenessModeFor } from './liveness.js';
-import { validateTimeout } from './options.js';
+import { validateTimeout } from './validate.js';
 import { abortableSleep, type RetryInfo, retryWithBackoff } from './reconnect.js';
 import { RpcConnection, type RpcHandlers, type WebSocketConstructor } from './rpc.js';
 import type { ConnectOptions } from './session-types.js';

@@ -18,7 +18,10 @@ export type LocalErrorCode =
   | 'STREAM_OVERFLOW'
   | 'INVALID_ARGUMENT';
 
-/** Base class of every error this library throws. */
+/**
+ * Base class of every error this library throws, except {@link InvalidArgumentError}
+ * (a `TypeError`, so that `instanceof TypeError` keeps meaning "the caller passed something wrong").
+ */
 export abstract class DeribitSessionError extends Error {
   /** Deribit's numeric code when the server produced the error, otherwise a stable string code. */
   abstract readonly code: number | LocalErrorCode;
@@ -241,16 +244,6 @@ export class StreamOverflowError extends DeribitSessionError {
   }
 }
 
-/**
- * A bad argument or option: wrong type, out of range, unknown key. Thrown at once (construction) or as a
- * rejection (calls); never carries a secret value. `classify()` says `caller`.
- */
-export class InvalidArgumentError extends TypeError {
-  override readonly name = 'InvalidArgumentError';
-  /** Stable code. */
-  readonly code = 'INVALID_ARGUMENT' as const;
-}
-
 /** The session is closed (by `close()`, `logout()` or a fatal error) and takes no more requests. */
 export class SessionClosedError extends DeribitSessionError {
   override readonly name = 'SessionClosedError';
@@ -262,6 +255,29 @@ export class SessionClosedError extends DeribitSessionError {
    */
   constructor(message = 'the session is closed', options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/**
+ * An option or argument is invalid: wrong type, out of range, or an unknown key. Thrown synchronously
+ * at construction for session options; per-call values reject with it. The message names the argument
+ * and what is allowed, and may echo a bad number or key name, never a string value (no secret can leak).
+ */
+export class InvalidArgumentError extends TypeError {
+  override readonly name = 'InvalidArgumentError';
+  /** Always `'INVALID_ARGUMENT'`. */
+  readonly code = 'INVALID_ARGUMENT' as const;
+  /** Which argument was wrong, as a path: `'requestTimeout'`, `'reconnect.retries'`, `'timeout'`. */
+  readonly argument: string;
+
+  /**
+   * @param argument - the argument's name or path, e.g. `'reconnect.retries'`
+   * @param message - what is wrong and what is allowed, without any secret value
+   * @param options - `cause`, when another error explains it
+   */
+  constructor(argument: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.argument = argument;
   }
 }
 

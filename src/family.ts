@@ -80,13 +80,14 @@ export class Family {
   /** Fork a named session; see {@link DeribitSession.fork}. */
   async fork(name: string, options: ForkOptions = {}): Promise<DeribitSession> {
     if (typeof name !== 'string' || !SESSION_NAME.test(name)) {
-      throw new InvalidArgumentError('fork() needs a session name without whitespace');
+      throw new InvalidArgumentError('name', 'fork() needs a session name without whitespace');
     }
     const { signal, ...childOptions } = options;
     const { requestTimeout } = this.#ctx.options;
     await this.#link.waitReady('public/fork_token', requestTimeout, signal);
     if (this.#link.keeper.scope?.sessionName === undefined) {
       throw new InvalidArgumentError(
+        'name',
         "fork() needs a session-scoped parent: create it with scope 'session:NAME' (this session's token is connection-scoped)",
       );
     }
@@ -102,15 +103,16 @@ export class Family {
   /** Open a subaccount session; see {@link DeribitSession.exchange}. */
   async exchange(subjectId: number, options: ExchangeOptions = {}): Promise<DeribitSession> {
     if (!Number.isInteger(subjectId) || subjectId <= 0) {
-      throw new InvalidArgumentError('exchange() needs a positive integer subject id');
+      throw new InvalidArgumentError('subjectId', 'exchange() needs a positive integer subject id');
     }
     const { sessionName, signal, ...childOptions } = options;
     if (sessionName !== undefined && (typeof sessionName !== 'string' || !SESSION_NAME.test(sessionName))) {
-      throw new InvalidArgumentError('sessionName must be non-empty and without whitespace');
+      throw new InvalidArgumentError('sessionName', 'sessionName must be non-empty and without whitespace');
     }
     await this.#link.waitReady('public/exchange_token', this.#ctx.options.requestTimeout, signal);
     if (sessionName === undefined && this.#link.keeper.scope?.sessionName === undefined) {
       throw new InvalidArgumentError(
+        'sessionName',
         'exchange() from a connection-scoped session needs options.sessionName: connection-scoped tokens are bound ' +
           "to this session's socket and cannot open the subaccount session's own socket",
       );

@@ -7,7 +7,10 @@ import type { RpcConnection } from './rpc.js';
 
 /** Heartbeat tuning. */
 export interface HeartbeatOptions {
-  /** Seconds between server heartbeats (Deribit's minimum is 10). Default `15`. */
+  /**
+   * Seconds between server heartbeats, > 0 (at most 2^31 − 1 ms). Deribit requires ≥ 10; the emulator
+   * accepts less, for tests. Default `15`.
+   */
   readonly interval?: number;
 }
 

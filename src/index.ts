@@ -40,8 +40,10 @@ export { NAMED_SESSION_BUDGET } from './lineage.js';
 export { DEFAULT_LIVENESS, type LivenessOptions } from './liveness.js';
 export {
   type CancelOnDisconnect,
+  DEFAULT_MAX_PAYLOAD,
   DERIBIT_MAINNET,
   DERIBIT_TESTNET,
+  type DisposeAction,
   type Logger,
   type SessionOptions,
 } from './options.js';
@@ -70,3 +72,4 @@ export {
 export type { SessionState, StateChange, TransitionReason } from './state.js';
 export { DEFAULT_HIGH_WATER_MARK, type StreamItem, type StreamOptions } from './stream.js';
 export { isPrivateChannel, type NotificationHandler } from './subscriptions.js';
+export type { NodeWebSocketOptions, PemInput } from './ws-options.js';

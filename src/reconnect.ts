@@ -6,23 +6,23 @@
  */
 import pRetry from 'p-retry';
 
-/** Reconnect policy, with p-retry's option names. All optional. */
+/** Reconnect policy, with p-retry's option names. All optional; `undefined` means the default. Delays are in ms, at most 2^31 − 1. */
 export interface ReconnectOptions {
-  /** Attempts after the first failure before giving up. Default `Infinity`. */
+  /** Attempts after the first failure before giving up: an integer ≥ 0, or `Infinity`. Default `Infinity`. */
   readonly retries?: number;
-  /** Exponential factor. Default `2`. */
+  /** Exponential factor, finite, ≥ 1. Default `2`. */
   readonly factor?: number;
-  /** First delay in ms. Default `500`. */
+  /** First delay in ms, ≥ 0 and ≤ `maxTimeout`. Default `500`. */
   readonly minTimeout?: number;
-  /** Largest delay in ms. Default `30000`. */
+  /** Largest delay in ms, ≥ `minTimeout`. Default `30000`. */
   readonly maxTimeout?: number;
-  /** Multiply each delay by a random factor in [1, 2) (jitter). Default `true`. */
+  /** Multiply each delay by a random factor in [1, 2) (jitter); a boolean. Default `true`. */
   readonly randomize?: boolean;
-  /** Give up after this many ms of trying. Default `Infinity`. */
+  /** Give up after this many ms of trying: > 0, or `Infinity`. Default `Infinity`. */
   readonly maxRetryTime?: number;
   /**
    * A connection must stay authenticated this long (ms) before the attempt counter resets;
-   * a socket that flaps sooner counts as a failed attempt, so backoff keeps growing. Default `2000`.
+   * a socket that flaps sooner counts as a failed attempt, so backoff keeps growing. ≥ 0 (0: at once). Default `2000`.
    */
   readonly stableAfter?: number;
 }

@@ -4,15 +4,15 @@
  */
 import { monotonic } from './clock.js';
 
-/** Tuning of scheduled token renewal. All optional. */
+/** Tuning of scheduled token renewal. All optional; `undefined` means the default. */
 export interface RefreshOptions {
-  /** Refresh after this fraction of the token's life at the latest. Default `0.8`. */
+  /** Refresh after this fraction of the token's life at the latest, in (0, 1]. Default `0.8`. */
   readonly ratio?: number;
-  /** …or this many seconds before expiry, whichever comes first. Default `60`. */
+  /** …or this many seconds before expiry, whichever comes first; finite, ≥ 0. Default `60`. */
   readonly margin?: number;
-  /** Never refresh before this fraction of the life has passed (keeps short tokens from looping). Default `0.5`. */
+  /** Never refresh before this fraction of the life has passed (keeps short tokens from looping), in (0, `ratio`]. Default `0.5`. */
   readonly minRatio?: number;
-  /** Fraction of the delay taken off at random, so many sessions don't refresh in lock-step. Default `0.05`. */
+  /** Fraction of the delay taken off at random, so many sessions don't refresh in lock-step, in [0, 1). Default `0.05`. */
   readonly jitter?: number;
 }
 

@@ -238,13 +238,14 @@ export class RpcConnection {
     } catch (error) {
       // BigInt, circular structures…: the caller's fault, reported as a rejection, never a synchronous throw.
       return Promise.reject(
-        new InvalidArgumentError(`params of ${method} cannot be serialized to JSON`, { cause: error }),
+        new InvalidArgumentError('params', `params of ${method} cannot be serialized to JSON`, { cause: error }),
       );
     }
     // A UTF-16 unit is at most 3 UTF-8 bytes: measure exactly only frames that may be near the limit.
     if (frame.length * 3 > MAX_REQUEST_BYTES && utf8Length(frame) > MAX_REQUEST_BYTES) {
       return Promise.reject(
         new InvalidArgumentError(
+          'params',
           `${method} was not sent: its frame is ${utf8Length(frame)} bytes, over Deribit's ${MAX_REQUEST_BYTES}-byte limit`,
         ),
       );

@@ -22,7 +22,8 @@ import {
 import type { ClosedEvent, CloseReason, SessionEvents } from './events.js';
 import { type ChildLink, type ExchangeOptions, Family, type ForkOptions } from './family.js';
 import { GuardedEmitter } from './guarded-emitter.js';
-import { type ResolvedOptions, resolveOptions, type SessionOptions, validateTimeout } from './options.js';
+import { type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
+import { validateTimeout } from './validate.js';
 import { Reporter } from './reporter.js';
 import type { WebSocketConstructor } from './rpc.js';
 import type { Scope } from './scope.js';
@@ -269,7 +270,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     let timeout: number;
     try {
       if (typeof invalidateToken !== 'boolean')
-        throw new InvalidArgumentError('invalidateToken must be a boolean');
+        throw new InvalidArgumentError('invalidateToken', 'invalidateToken must be a boolean');
       timeout = validateTimeout('timeout', options.timeout, this.#options.logoutTimeout);
     } catch (error) {
       return Promise.reject(error);

@@ -56,14 +56,14 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
   ) {
     const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     if (!Number.isInteger(highWaterMark) || highWaterMark < 1) {
-      throw new InvalidArgumentError('stream highWaterMark must be a positive integer');
+      throw new InvalidArgumentError('highWaterMark', 'stream highWaterMark must be a positive integer');
     }
     if (
       options.overflow !== undefined &&
       options.overflow !== 'error' &&
       options.overflow !== 'drop-oldest'
     ) {
-      throw new InvalidArgumentError("stream overflow must be 'error' or 'drop-oldest'");
+      throw new InvalidArgumentError('overflow', "stream overflow must be 'error' or 'drop-oldest'");
     }
     this.#highWaterMark = highWaterMark;
     this.#dropOldest = options.overflow === 'drop-oldest';
@@ -140,7 +140,7 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
       return Promise.resolve({ value: undefined, done: true });
     }
     if (this.#reader !== undefined)
-      return Promise.reject(new InvalidArgumentError('stream: one next() at a time'));
+      return Promise.reject(new InvalidArgumentError('next', 'stream: one next() at a time'));
     return new Promise((resolve, reject) => {
       this.#reader = { resolve, reject };
     });

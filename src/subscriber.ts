@@ -16,7 +16,7 @@ import {
   RpcError,
   SessionClosedError,
 } from './errors.js';
-import { validateTimeout } from './options.js';
+import { validateMaxWait, validateTimeout } from './validate.js';
 import type { RpcConnection } from './rpc.js';
 import type { CallOptions } from './session-types.js';
 import { chunk, type NotificationHandler, SubscriptionRegistry, splitChannels } from './subscriptions.js';
@@ -65,11 +65,11 @@ export class Subscriber {
   ): Promise<() => Promise<void>> {
     const list = typeof channels === 'string' ? [channels] : [...channels];
     if (list.length === 0 || list.some((channel) => typeof channel !== 'string' || channel.trim() === '')) {
-      throw new InvalidArgumentError('channels must be one or more non-empty strings');
+      throw new InvalidArgumentError('channels', 'channels must be one or more non-empty strings');
     }
-    if (typeof handler !== 'function') throw new InvalidArgumentError('handler must be a function');
+    if (typeof handler !== 'function') throw new InvalidArgumentError('handler', 'handler must be a function');
     const timeout = validateTimeout('timeout', options.timeout, this.#ctx.options.requestTimeout);
-    const maxWait = validateTimeout('maxWait', options.maxWait, this.#ctx.options.maxWait, true);
+    const maxWait = validateMaxWait('maxWait', options.maxWait, this.#ctx.options.maxWait);
     if (this.#ctx.state === 'closed') throw new SessionClosedError();
     const registration = this.registry.add(list, handler);
     const unsubscribe = async (): Promise<void> => {

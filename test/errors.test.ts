@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   ConnectionClosedError,
   classify,
+  InvalidArgumentError,
   RequestTimeoutError,
   RpcError,
   SessionClosedError,
@@ -55,6 +56,17 @@ describe('errors', () => {
     expect(new ConnectionClosedError('private/buy', 1006).message).toMatch(
       /private\/buy.*outcome is unknown/,
     );
+  });
+
+  it('InvalidArgumentError is a TypeError with a code and the argument it is about', () => {
+    const error = new InvalidArgumentError('reconnect.retries', 'option reconnect.retries must be …');
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({
+      name: 'InvalidArgumentError',
+      code: 'INVALID_ARGUMENT',
+      argument: 'reconnect.retries',
+    });
+    expect(classify(error)).toBe('caller');
   });
 
   it('classify follows the protocol table', () => {

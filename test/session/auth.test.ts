@@ -171,7 +171,7 @@ describe('authentication', () => {
 
   it('rejects bad options at construction with a TypeError', () => {
     expect(() => new DeribitSession({ url: 'http://x' })).toThrow(TypeError);
-    expect(() => new DeribitSession({ url: 'ws://x' })).toThrow(/credentials or a refreshToken/);
+    expect(() => new DeribitSession({ url: 'wss://x' })).toThrow(/credentials or a refreshToken/);
     expect(() => new DeribitSession({ credentials: { clientId: '', clientSecret: 's' } })).toThrow(
       /clientId/,
     );

@@ -23,7 +23,7 @@ describe('logging', () => {
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
 
-  it('sends lifecycle lines to any {debug, info, warn, error} logger, and survives a logger that throws', async () => {
+  it('sends lifecycle lines to any {debug, info, warn, error} logger (context first, as pino), and survives a logger that throws', async () => {
     const emu = await h.start();
     const lines: Array<[keyof Logger, string]> = [];
     const logger: Logger = {

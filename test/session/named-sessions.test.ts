@@ -214,7 +214,7 @@ describe('logout', () => {
 
   it('with the socket down it still ends the session locally and says so', async () => {
     const emu = await h.start();
-    const session = h.session({ reconnect: { minTimeout: 60_000, stableAfter: 0 } });
+    const session = h.session({ reconnect: { minTimeout: 60_000, maxTimeout: 60_000, stableAfter: 0 } });
     await session.connect();
     const down = nextEvent(session, 'disconnected');
     emu.rateLimitAuth(1);
