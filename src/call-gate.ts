@@ -16,11 +16,11 @@ import {
   RpcError,
   SessionClosedError,
 } from './errors.js';
-import { validateMaxWait, validateTimeout } from './validate.js';
 import type { RpcConnection } from './rpc.js';
 import type { CallOptions } from './session-types.js';
 import { isReady } from './state.js';
 import { isPrivateMethod } from './transport.js';
+import { validateMaxWait, validateTimeout } from './validate.js';
 
 /** What the gate needs from the session. */
 export interface GateLink {

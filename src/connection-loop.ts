@@ -20,14 +20,15 @@ import {
 } from './errors.js';
 import { testRequestResponder } from './heartbeat.js';
 import { LivenessMonitor, livenessModeFor } from './liveness.js';
-import { validateTimeout } from './validate.js';
 import { abortableSleep, type RetryInfo, retryWithBackoff } from './reconnect.js';
-import { RpcConnection, type RpcHandlers, type WebSocketConstructor } from './rpc.js';
+import { RpcConnection, type RpcHandlers } from './rpc.js';
 import type { ConnectOptions } from './session-types.js';
+import type { WebSocketConstructor } from './socket.js';
 import { setUpSocket } from './socket-setup.js';
 import { isReady, type TransitionReason } from './state.js';
 import type { Subscriber } from './subscriber.js';
 import type { TokenKeeper } from './token-keeper.js';
+import { validateTimeout } from './validate.js';
 
 /** What the loop needs from its session. */
 export interface LoopLink {

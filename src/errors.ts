@@ -60,6 +60,15 @@ export class RpcError extends DeribitSessionError {
     this.data = data;
     this.deribitMessage = message;
   }
+
+  /** From the `error` object of a JSON-RPC frame, however odd (a non-numeric code becomes `NaN`). */
+  static fromWire(method: string, error: { code?: unknown; message?: unknown; data?: unknown }): RpcError {
+    const code = typeof error.code === 'number' ? error.code : Number(error.code);
+    const text = typeof error.message === 'string' ? error.message : 'unknown error';
+    const data =
+      typeof error.data === 'object' && error.data !== null ? (error.data as RpcErrorData) : undefined;
+    return new RpcError(method, code, text, data);
+  }
 }
 
 /**

@@ -9,15 +9,12 @@ import type { TokenSet } from './auth.js';
 import type { SessionContext } from './context.js';
 import { InvalidArgumentError, SessionClosedError } from './errors.js';
 import { Lineage } from './lineage.js';
-import type { SessionOptions } from './options.js';
+import type { ChildFixedKey, SessionOptions } from './options.js';
 import type { DeribitSession } from './session.js';
 import type { TokenKeeper, TokenSource } from './token-keeper.js';
 
 /** Options of {@link DeribitSession.fork} and {@link DeribitSession.exchange} for the child: the parent's, overridden. */
-export type ChildSessionOptions = Omit<
-  SessionOptions,
-  'credentials' | 'refreshToken' | 'scope' | 'grant' | 'signatureData'
->;
+export type ChildSessionOptions = Omit<SessionOptions, ChildFixedKey>;
 
 /** Options of {@link DeribitSession.fork}. */
 export interface ForkOptions extends ChildSessionOptions {
@@ -45,8 +42,8 @@ export interface FamilyLink {
   readonly keeper: TokenKeeper;
   /** Wait for the session to be ready, at most `timeout` ms. */
   waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void>;
-  /** The options a child inherits (never credentials, scope or tokens). */
-  inheritedOptions(): SessionOptions;
+  /** The child's options: the parent's without how it authenticates, overridden; validated (throws). */
+  childOptions(overrides: ChildSessionOptions): ChildSessionOptions;
   /** Construct a child session bound to `link`. */
   createChild(options: SessionOptions, link: ChildLink): DeribitSession;
 }
@@ -82,9 +79,9 @@ export class Family {
     if (typeof name !== 'string' || !SESSION_NAME.test(name)) {
       throw new InvalidArgumentError('name', 'fork() needs a session name without whitespace');
     }
-    const { signal, ...childOptions } = options;
-    const { requestTimeout } = this.#ctx.options;
-    await this.#link.waitReady('public/fork_token', requestTimeout, signal);
+    const { signal, ...overrides } = options;
+    const childOptions = this.#link.childOptions(overrides); // before the server is asked for anything
+    await this.#link.waitReady('public/fork_token', this.#ctx.options.requestTimeout, signal);
     if (this.#link.keeper.scope?.sessionName === undefined) {
       throw new InvalidArgumentError(
         'name',
@@ -105,7 +102,8 @@ export class Family {
     if (!Number.isInteger(subjectId) || subjectId <= 0) {
       throw new InvalidArgumentError('subjectId', 'exchange() needs a positive integer subject id');
     }
-    const { sessionName, signal, ...childOptions } = options;
+    const { sessionName, signal, ...overrides } = options;
+    const childOptions = this.#link.childOptions(overrides); // before the server is asked for anything
     if (sessionName !== undefined && (typeof sessionName !== 'string' || !SESSION_NAME.test(sessionName))) {
       throw new InvalidArgumentError('sessionName', 'sessionName must be non-empty and without whitespace');
     }
@@ -140,11 +138,11 @@ export class Family {
   async #spawn(
     tokens: TokenSet,
     source: TokenSource,
-    overrides: ChildSessionOptions,
+    childOptions: ChildSessionOptions,
     signal: AbortSignal | undefined,
   ): Promise<DeribitSession> {
     const child = this.#link.createChild(
-      { ...this.#link.inheritedOptions(), ...overrides, refreshToken: tokens.refreshToken },
+      { ...childOptions, refreshToken: tokens.refreshToken },
       { source, lineage: this.lineage },
     );
     this.#children ??= new Set();

@@ -49,8 +49,6 @@ export {
 } from './options.js';
 export { DEFAULT_RECONNECT, type ReconnectOptions, type RetryInfo } from './reconnect.js';
 export { DEFAULT_REFRESH, type RefreshOptions } from './refresh.js';
-export type { WebSocketConstructor, WebSocketLike } from './rpc.js';
-export { MAX_REQUEST_BYTES } from './rpc.js';
 export { type AccessLevel, formatScope, parseScope, type Scope } from './scope.js';
 export { DeribitSession } from './session.js';
 export type {
@@ -69,6 +67,7 @@ export {
   type ShutdownEvent,
   type ShutdownSignal,
 } from './shutdown.js';
+export { MAX_REQUEST_BYTES, type WebSocketConstructor, type WebSocketLike } from './socket.js';
 export type { SessionState, StateChange, TransitionReason } from './state.js';
 export { DEFAULT_HIGH_WATER_MARK, type StreamItem, type StreamOptions } from './stream.js';
 export { isPrivateChannel, type NotificationHandler } from './subscriptions.js';

@@ -9,7 +9,7 @@ import { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './heartbeat.j
 import { DEFAULT_LIVENESS, type LivenessOptions } from './liveness.js';
 import { DEFAULT_RECONNECT, type ReconnectOptions } from './reconnect.js';
 import { DEFAULT_REFRESH, MAX_TIMER_DELAY, type RefreshOptions } from './refresh.js';
-import type { WebSocketConstructor } from './rpc.js';
+import type { WebSocketConstructor } from './socket.js';
 import { checkUrl } from './url.js';
 import {
   booleanOption,

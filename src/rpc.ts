@@ -10,33 +10,19 @@ import {
   InvalidArgumentError,
   RequestTimeoutError,
   RpcError,
-  type RpcErrorData,
   UpgradeRejectedError,
 } from './errors.js';
-
-/** The subset of the WHATWG WebSocket API this library uses (Node's `ws` and browsers both fit). */
-export interface WebSocketLike {
-  readonly readyState: number;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-/**
- * A WebSocket constructor, e.g. `ws`'s, or `globalThis.WebSocket` in a browser. In Node the third argument
- * carries `ws` client options (`maxPayload`, `perMessageDeflate`, `agent`, …); browsers ignore it.
- */
-export type WebSocketConstructor = new (
-  url: string,
-  protocols?: string | string[],
-  options?: Record<string, unknown>,
-) => WebSocketLike;
-
-/** Deribit's request frame limit: larger frames get `-32600` without an `id`, so they are refused unsent. */
-export const MAX_REQUEST_BYTES = 32 * 1024;
+import {
+  describeSocketError,
+  ignore,
+  type NodeStyleSocket,
+  OPEN,
+  oversizeRequest,
+  terminate,
+  upgradeStatus,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './socket.js';
 
 /** Where a connection delivers what is not a response to one of its calls. */
 export interface RpcHandlers {
@@ -60,14 +46,7 @@ interface Pending {
   readonly onAbort: (() => void) | undefined;
 }
 
-const OPEN = 1;
 const NO_TIMER = Number.POSITIVE_INFINITY;
-
-/** The event-emitter side of Node's `ws` sockets, used when present to skip the WHATWG event wrappers. */
-interface NodeStyleSocket {
-  on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
-  off(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
-}
 
 /** How a socket closed. */
 export interface CloseInfo {
@@ -187,11 +166,11 @@ export class RpcConnection {
         lastError = describeSocketError(event);
       };
       socket.onclose = (event) => {
-        const status = /Unexpected server response: (\d{3})/.exec(lastError)?.[1];
+        const status = upgradeStatus(lastError);
         finish(
           status === undefined
             ? new ConnectionClosedError(undefined, event.code, event.reason || lastError)
-            : new UpgradeRejectedError(Number(status), options.url),
+            : new UpgradeRejectedError(status, options.url),
         );
       };
       socket.onopen = () => finish();
@@ -238,18 +217,13 @@ export class RpcConnection {
     } catch (error) {
       // BigInt, circular structures…: the caller's fault, reported as a rejection, never a synchronous throw.
       return Promise.reject(
-        new InvalidArgumentError('params', `params of ${method} cannot be serialized to JSON`, { cause: error }),
+        new InvalidArgumentError('params', `params of ${method} cannot be serialized to JSON`, {
+          cause: error,
+        }),
       );
     }
-    // A UTF-16 unit is at most 3 UTF-8 bytes: measure exactly only frames that may be near the limit.
-    if (frame.length * 3 > MAX_REQUEST_BYTES && utf8Length(frame) > MAX_REQUEST_BYTES) {
-      return Promise.reject(
-        new InvalidArgumentError(
-          'params',
-          `${method} was not sent: its frame is ${utf8Length(frame)} bytes, over Deribit's ${MAX_REQUEST_BYTES}-byte limit`,
-        ),
-      );
-    }
+    const oversize = oversizeRequest(method, frame);
+    if (oversize) return Promise.reject(oversize);
     return new Promise((resolve, reject) => {
       const onAbort = signal
         ? () => {
@@ -369,7 +343,7 @@ export class RpcConnection {
       const pending = this.#settle(frame.id);
       if (!pending) return; // a late answer to a call that already timed out or was aborted
       const error = frame.error;
-      if (error !== undefined && error !== null) pending.reject(rpcErrorFrom(pending.method, error));
+      if (error !== undefined && error !== null) pending.reject(RpcError.fromWire(pending.method, error));
       else pending.resolve(frame.result);
       return;
     }
@@ -398,8 +372,8 @@ export class RpcConnection {
   #onIdlessError(error: { code?: unknown; message?: unknown; data?: unknown }): void {
     const pending = this.#sentSinceResponse === 1 ? this.#settle(this.#lastSentId) : undefined;
     this.#sentSinceResponse = 0;
-    if (pending) pending.reject(rpcErrorFrom(pending.method, error));
-    else this.#handlers.onProtocolError(rpcErrorFrom('an unknown request', error));
+    if (pending) pending.reject(RpcError.fromWire(pending.method, error));
+    else this.#handlers.onProtocolError(RpcError.fromWire('an unknown request', error));
   }
 
   #settle(id: number): Pending | undefined {
@@ -461,41 +435,4 @@ export class RpcConnection {
       call.reject(errorFor(call.method));
     }
   }
-}
-
-function ignore(): void {}
-
-function rpcErrorFrom(
-  method: string,
-  error: { code?: unknown; message?: unknown; data?: unknown },
-): RpcError {
-  const code = typeof error.code === 'number' ? error.code : Number(error.code);
-  const text = typeof error.message === 'string' ? error.message : 'unknown error';
-  const data =
-    typeof error.data === 'object' && error.data !== null ? (error.data as RpcErrorData) : undefined;
-  return new RpcError(method, code, text, data);
-}
-
-const encoder = new TextEncoder();
-
-function utf8Length(text: string): number {
-  return encoder.encode(text).length;
-}
-
-function terminate(socket: WebSocketLike): void {
-  const withTerminate = socket as WebSocketLike & { terminate?: () => void };
-  try {
-    if (typeof withTerminate.terminate === 'function') withTerminate.terminate();
-    else socket.close();
-  } catch {
-    // Already closing: nothing more to do.
-  }
-}
-
-function describeSocketError(event: unknown): string {
-  if (typeof event === 'object' && event !== null && 'message' in event) {
-    const { message } = event as { message: unknown };
-    if (typeof message === 'string') return message;
-  }
-  return 'socket error';
 }

@@ -22,10 +22,8 @@ import {
 import type { ClosedEvent, CloseReason, SessionEvents } from './events.js';
 import { type ChildLink, type ExchangeOptions, Family, type ForkOptions } from './family.js';
 import { GuardedEmitter } from './guarded-emitter.js';
-import { type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
-import { validateTimeout } from './validate.js';
+import { type ResolvedOptions, resolveChildOptions, resolveOptions, type SessionOptions } from './options.js';
 import { Reporter } from './reporter.js';
-import type { WebSocketConstructor } from './rpc.js';
 import type { Scope } from './scope.js';
 import type {
   CallOptions,
@@ -34,12 +32,14 @@ import type {
   LogoutResult,
   SessionStatus,
 } from './session-types.js';
+import type { WebSocketConstructor } from './socket.js';
 import { isReady, type SessionState, type TransitionReason, transition } from './state.js';
 import { NotificationStream, type StreamItem, type StreamOptions } from './stream.js';
 import { Subscriber } from './subscriber.js';
 import type { NotificationHandler } from './subscriptions.js';
 import { TokenKeeper } from './token-keeper.js';
 import { socketOptionsFor } from './transport.js';
+import { validateTimeout } from './validate.js';
 
 const defaultWebSocket = WebSocketImpl as unknown as WebSocketConstructor;
 const noop = (): void => {};
@@ -94,10 +94,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     this.#family = new Family(ctx, {
       keeper: this.#keeper,
       waitReady,
-      inheritedOptions: () => {
-        const { credentials, scope, grant, signatureData, refreshToken, ...inherited } = this.#rawOptions;
-        return inherited;
-      },
+      childOptions: (overrides) => resolveChildOptions(this.#rawOptions, overrides),
       createChild: (childOptions, link) => DeribitSession.#child(childOptions, link),
     });
     this.#loop = new ConnectionLoop(ctx, {

@@ -16,10 +16,10 @@ import {
   RpcError,
   SessionClosedError,
 } from './errors.js';
-import { validateMaxWait, validateTimeout } from './validate.js';
 import type { RpcConnection } from './rpc.js';
 import type { CallOptions } from './session-types.js';
 import { chunk, type NotificationHandler, SubscriptionRegistry, splitChannels } from './subscriptions.js';
+import { validateMaxWait, validateTimeout } from './validate.js';
 
 /** What the subscriber needs from the session. */
 export interface SubscriberLink {
@@ -67,7 +67,8 @@ export class Subscriber {
     if (list.length === 0 || list.some((channel) => typeof channel !== 'string' || channel.trim() === '')) {
       throw new InvalidArgumentError('channels', 'channels must be one or more non-empty strings');
     }
-    if (typeof handler !== 'function') throw new InvalidArgumentError('handler', 'handler must be a function');
+    if (typeof handler !== 'function')
+      throw new InvalidArgumentError('handler', 'handler must be a function');
     const timeout = validateTimeout('timeout', options.timeout, this.#ctx.options.requestTimeout);
     const maxWait = validateMaxWait('maxWait', options.maxWait, this.#ctx.options.maxWait);
     if (this.#ctx.state === 'closed') throw new SessionClosedError();
