@@ -5,6 +5,8 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import WebSocketImpl from 'isomorphic-ws';
+import type { ChannelData } from './api/channels.js';
+import type { CallArgs, MethodResult } from './api/methods.js';
 import {
   clockOffsetFrom,
   credentialParams,
@@ -197,6 +199,7 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
    * {@link ConnectionClosedError} (in flight when the socket dropped: outcome unknown; never replayed) or
    * {@link SessionClosedError}.
    */
+  call<M extends string>(method: M, ...args: CallArgs<M, CallOptions>): Promise<MethodResult<M>>;
   call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T> {
     const rpc = this.#rpc;
     const timeout = options?.timeout ?? this.#options.requestTimeout;
@@ -266,6 +269,11 @@ export class DeribitSession extends EventEmitter<SessionEvents> {
    * reconnecting, once the session is authenticated again). Channels stay subscribed across reconnects.
    * Returns an idempotent unsubscribe; the server is unsubscribed when a channel's last handler goes.
    */
+  subscribe<C extends string>(
+    channels: C | readonly C[],
+    handler: NotificationHandler<ChannelData<C>>,
+    options?: CallOptions,
+  ): Promise<() => Promise<void>>;
   async subscribe<T = unknown>(
     channels: string | readonly string[],
     handler: NotificationHandler<T>,

@@ -153,9 +153,9 @@ describe('a user project that installs the tarball', () => {
     expect(compileOutput).toBe('');
   });
 
-  it('runs a session against the emulator as an ES module', async () => {
+  it('runs typed calls and a typed channel against the emulator as an ES module', async () => {
     const output = await sh(process.execPath, ['out/main.js'], consumer);
-    expect(JSON.parse(output)).toEqual({ state: 'authenticated', time: 'number' });
+    expect(JSON.parse(output)).toEqual({ state: 'authenticated', time: 'number', order: 'open', mark: 42 });
   });
 
   it('require()s both entry points from CommonJS', async () => {
