@@ -13,7 +13,7 @@ console.log(
   new Date(session.expiresAt ?? 0).toISOString(),
 );
 
-const summary = await session.call<{ equity: number; currency: string }>('private/get_account_summary', {
+const summary = await session.call('private/get_account_summary', {
   currency: 'BTC',
 });
 console.log('BTC equity:', summary.equity);

@@ -61,7 +61,7 @@ const session = new DeribitSession({
 watch(session, 'main');
 
 await session.connect();
-const summary = await session.call<{ currency: string; equity: number }>('private/get_account_summary', {
+const summary = await session.call('private/get_account_summary', {
   currency: 'BTC',
 });
 log('call', `private/get_account_summary → ${summary.currency} equity ${summary.equity}`);
@@ -93,7 +93,7 @@ if (emulator) {
 
 const child = await session.fork('demo-strategy');
 watch(child, 'fork');
-const childSummary = await child.call<{ id: number }>('private/get_account_summary', { currency: 'BTC' });
+const childSummary = await child.call('private/get_account_summary', { currency: 'BTC' });
 log(
   'call',
   `fork private/get_account_summary → account ${childSummary.id}; named sessions: ${session.namedSessions.join(', ')}`,

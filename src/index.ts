@@ -2,6 +2,86 @@
  * deribit-session: one authenticated Deribit API v2 WebSocket session, kept alive for days.
  * @module deribit-session
  */
+export type {
+  AccountBalances,
+  AccountSummary,
+  AccountSummaryParams,
+  IndexMap,
+  Portfolio,
+  Position,
+} from './api/account.js';
+export type {
+  BookChannel,
+  BookDepth,
+  BookGroup,
+  ChannelData,
+  GroupedBookChannel,
+  Interval,
+  TickerChannel,
+  TradesChannel,
+  TypedChannel,
+  UserChanges,
+  UserChangesChannel,
+  UserOrdersChannel,
+  UserPortfolioChannel,
+  UserTradesChannel,
+} from './api/channels.js';
+export type {
+  BookChange,
+  BookLevel,
+  BookLevelChange,
+  BookState,
+  Greeks,
+  GroupedBook,
+  PublicTrade,
+  Ticker,
+  TickerStats,
+} from './api/market.js';
+export type {
+  AccessTokenParam,
+  AuthParams,
+  AuthResult,
+  CallArgs,
+  CancelAllByCurrencyParams,
+  CancelAllByInstrumentParams,
+  CancelAllParams,
+  CancelTypeFilter,
+  ChannelsParams,
+  ClientCredentialsAuthParams,
+  ClientSignatureAuthParams,
+  DeribitMethod,
+  DeribitMethods,
+  ExchangeTokenParams,
+  ForkTokenParams,
+  MethodEntry,
+  MethodParams,
+  MethodResult,
+  NoParams,
+  OpenOrderTypeFilter,
+  PrivateSubscribeParams,
+  RefreshTokenAuthParams,
+  UnknownParams,
+} from './api/methods.js';
+export type {
+  Advanced,
+  CancelReason,
+  Currency,
+  Direction,
+  EditOrderParams,
+  InstrumentKind,
+  InstrumentKindFilter,
+  LinkedOrderType,
+  Order,
+  OrderState,
+  OrderType,
+  PlaceOrderParams,
+  PlaceOrderResult,
+  PlaceOrderType,
+  TimeInForce,
+  Trigger,
+  TriggerFillCondition,
+  UserTrade,
+} from './api/orders.js';
 export type { CredentialGrant, Credentials, Grant } from './auth.js';
 export { ErrorCode } from './codes.js';
 export {

@@ -7,6 +7,8 @@
  * @module
  */
 import WebSocketImpl from 'isomorphic-ws';
+import type { ChannelData } from './api/channels.js';
+import type { CallArgs, MethodResult } from './api/methods.js';
 import type { Grant } from './auth.js';
 import { CallGate } from './call-gate.js';
 import { monotonic } from './clock.js';
@@ -200,6 +202,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
    * unknown; never replayed), {@link NotConnectedError} or {@link SessionClosedError}. A private call answered
    * `13009 unauthorized` makes the session authenticate again (the caller still gets the error).
    */
+  call<M extends string>(method: M, ...args: CallArgs<M, CallOptions>): Promise<MethodResult<M>>;
   call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T> {
     return this.#gate.call<T>(method, params, options);
   }
@@ -210,9 +213,14 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
    * `signal` cover the whole subscribe. Returns an idempotent unsubscribe; the server is unsubscribed when a
    * channel's last handler goes. A handler that throws or rejects is reported on `error`.
    */
-  subscribe<T = unknown>(
+  subscribe<C extends string>(
+    channels: C | readonly C[],
+    handler: NotificationHandler<ChannelData<C>>,
+    options?: CallOptions,
+  ): Promise<() => Promise<void>>;
+  subscribe(
     channels: string | readonly string[],
-    handler: NotificationHandler<T>,
+    handler: NotificationHandler<never>,
     options: CallOptions = {},
   ): Promise<() => Promise<void>> {
     return this.#subscriber.subscribe(channels, handler as NotificationHandler, options);
@@ -223,13 +231,13 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
    * {@link StreamOptions} for the overflow policy). Ends when the loop breaks, the signal aborts or the
    * session closes (a fatal close throws the error).
    */
-  stream<T = unknown>(
-    channels: string | readonly string[],
+  stream<C extends string>(
+    channels: C | readonly C[],
     options: StreamOptions = {},
-  ): AsyncIterableIterator<StreamItem<T>> {
-    return new NotificationStream<T>(
+  ): AsyncIterableIterator<StreamItem<ChannelData<C>>> {
+    return new NotificationStream<ChannelData<C>>(
       (push) =>
-        this.subscribe<T>(channels, push, options.timeout === undefined ? {} : { timeout: options.timeout }),
+        this.subscribe(channels, push, options.timeout === undefined ? {} : { timeout: options.timeout }),
       (end) => {
         const onClosed = (event: ClosedEvent): void => end(event.error);
         this.once('closed', onClosed);

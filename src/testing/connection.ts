@@ -21,10 +21,7 @@ import { redact } from './log.js';
 import type { MethodSpec } from './methods/types.js';
 import { NO_RESPONSE } from './methods/types.js';
 import { type AuthSession, TokenStore } from './tokens.js';
-import { CloseCode, type RequestAuth } from './types.js';
-
-/** Largest frame accepted, in bytes; larger ones get `-32600 request entity too large`. */
-export const MAX_FRAME_BYTES = 32_768;
+import { CloseCode, MAX_FRAME_BYTES, type RequestAuth } from './types.js';
 
 type RequestId = string | number | null;
 

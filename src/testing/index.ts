@@ -11,7 +11,6 @@
  */
 
 export { DEFAULT_ACCOUNT, DEFAULT_MAX_SCOPE } from './accounts.js';
-export { MAX_FRAME_BYTES } from './connection.js';
 export { DeribitEmulator, type PublishOptions, WS_PATH } from './emulator.js';
 export { type RpcErrorData, type RpcErrorObject, RpcFailure } from './errors.js';
 export type { ChannelRefusal, FailNextOptions, InjectedError } from './faults.js';
@@ -24,6 +23,7 @@ export {
   type EmulatorAccount,
   type EmulatorEvents,
   type EmulatorOptions,
+  MAX_FRAME_BYTES,
   type ReceivedMessage,
   type RequestAuth,
 } from './types.js';

@@ -116,6 +116,12 @@ export interface EmulatorEvents {
   heartbeat: [{ readonly connectionId: number; readonly type: 'heartbeat' | 'test_request' }];
 }
 
+/**
+ * Largest frame accepted, in bytes; larger ones get `-32600 request entity too large`. Defined here, not in
+ * `connection.ts`, so the public types never reach that file's `ws` types (users need no `@types/ws`).
+ */
+export const MAX_FRAME_BYTES = 32_768;
+
 /** Close codes the emulator uses when it closes a socket itself. */
 export const CloseCode = {
   /** `private/logout`. */

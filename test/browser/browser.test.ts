@@ -1,13 +1,13 @@
 /**
  * The library runs in a real browser: `entry.ts` is bundled with esbuild for `platform: 'browser'`
  * (so `isomorphic-ws` is the native `WebSocket` and the `client_signature` HMAC is Web Crypto's),
- * served from a local `node:http` server, and run in headless Chromium (Debian's `chromium`, driven
- * by `playwright-core`; no browser is ever downloaded) against the emulator.
+ * served from a local `node:http` server, and run in headless Chromium driven by `playwright-core`
+ * against the emulator.
  *
- * Chromium must be installed (`.ci/run` installs it when missing). Without it this file FAILS with a
- * message saying how to install it: it never skips. `CHROMIUM_PATH` overrides `/usr/bin/chromium`.
+ * The browser is `CHROMIUM_PATH`, else a system Chromium or Chrome, else the one shipped inside the
+ * `@sparticuz/chromium` devDependency (see `find-chromium.ts`): no browser is ever downloaded. Without
+ * one the browser test FAILS saying why; it never skips. The bundle checks need no browser and run anyway.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,8 @@ import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT, DeribitEmulator } from '../../src/testing/index.js';
 import type { BrowserRunConfig, BrowserTestApi } from './entry.js';
+import { findChromium } from './find-chromium.js';
 
-const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -95,13 +95,6 @@ async function startServer(): Promise<Server> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}. The browser test needs Debian's chromium: ` +
-        'run `apt-get update && apt-get install -y chromium` (.ci/run does this when it is missing), ' +
-        'or set CHROMIUM_PATH. It never downloads a browser.',
-    );
-  }
   const result = await build({
     entryPoints: [ENTRY],
     bundle: true,
@@ -117,9 +110,6 @@ beforeAll(async () => {
   if (output === undefined) throw new Error('esbuild produced no output');
   bundle = output.text;
   bundleInputs = Object.keys(result.metafile.inputs);
-  server = await startServer();
-  pageOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 });
 
 afterEach(async () => {
@@ -140,13 +130,24 @@ afterAll(async () => {
   }
 });
 
-describe('in a real browser (headless Chromium)', () => {
-  it('bundles with the browser WebSocket and Web Crypto, and nothing from Node', () => {
+describe('the browser bundle', () => {
+  it('uses the browser WebSocket and Web Crypto, and nothing from Node', () => {
     expect(bundleInputs).toContain('node_modules/isomorphic-ws/browser.js');
     expect(bundleInputs.filter((input) => /(^|\/)node_modules\/ws\//.test(input))).toEqual([]);
     expect(bundleInputs.filter((input) => input.startsWith('node:'))).toEqual([]);
     expect(bundleInputs.filter((input) => input.startsWith('src/testing/'))).toEqual([]);
   });
+});
+
+describe('in a real browser (headless Chromium)', () => {
+  // Unpacking the packaged Chromium the first time takes a few seconds; launching, about one.
+  beforeAll(async () => {
+    const found = await findChromium();
+    server = await startServer();
+    pageOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS, headless: true });
+    expect(browser.version()).toMatch(/^\d+\./);
+  }, 180_000);
 
   it('authenticates with client_signature, subscribes, and receives a published notification', async () => {
     emu = await DeribitEmulator.start({ tokenTtl: 900 });

@@ -108,9 +108,9 @@ describe('calls', () => {
     await expect(session.call('')).rejects.toBeInstanceOf(TypeError);
     const circular: Record<string, unknown> = {};
     circular['self'] = circular;
-    const unserializable = session.call('private/buy', circular);
+    const unserializable = session.call('private/buy' as string, circular);
     await expect(unserializable).rejects.toThrow(/cannot be serialized/);
-    await expect(session.call('private/buy', { amount: 10n })).rejects.toBeInstanceOf(TypeError);
+    await expect(session.call('private/buy' as string, { amount: 10n })).rejects.toBeInstanceOf(TypeError);
     await expect(session.subscribe([], () => {})).rejects.toBeInstanceOf(TypeError);
     await expect(session.subscribe('x', 'nope' as never)).rejects.toBeInstanceOf(TypeError);
     expect(emu.received).toEqual([]);
