@@ -22,7 +22,7 @@ import { testRequestResponder } from './heartbeat.js';
 import { LivenessMonitor, livenessModeFor } from './liveness.js';
 import { abortableSleep, type RetryInfo, retryWithBackoff } from './reconnect.js';
 import { RpcConnection, type RpcHandlers } from './rpc.js';
-import type { ConnectOptions } from './session-types.js';
+import type { ConnectOptions, LogoutResult } from './session-types.js';
 import type { WebSocketConstructor } from './socket.js';
 import { setUpSocket } from './socket-setup.js';
 import { isReady, type TransitionReason } from './state.js';
@@ -52,13 +52,8 @@ export interface LogoutRequest {
   readonly timeout: number;
 }
 
-/** How the socket ended when the session closed. */
-export interface SocketEnd {
-  /** True when `private/logout` was sent and the server closed the socket cleanly. */
-  readonly confirmed: boolean;
-  /** Why not, when not confirmed. */
-  readonly why?: 'no-socket' | 'not-authenticated' | 'no-close' | 'dropped' | 'closed-locally';
-}
+/** Why a logout was not confirmed. */
+type Unconfirmed = 'no-socket' | 'not-authenticated' | 'no-close' | 'dropped' | 'closed-locally';
 
 /** Progress of the reconnect loop, for `status()`. */
 export interface LoopStatus {
@@ -381,22 +376,39 @@ export class ConnectionLoop {
   /**
    * The session is closing: end the loop and whatever socket exists, whatever it is doing. With `logout`,
    * an authenticated socket gets `private/logout` and the server is given `logout.timeout` ms to close it.
-   * Synchronous up to the logout frame, so nothing is sent after `closed` is announced.
+   * Synchronous up to the logout frame, so nothing is sent after `closed` is announced. An unconfirmed logout
+   * is reported as a `logout-unconfirmed` warning.
    */
-  end(logout: LogoutRequest | undefined, errorFor: (method: string) => Error): Promise<SocketEnd> {
+  async end(logout: LogoutRequest | undefined, errorFor: (method: string) => Error): Promise<LogoutResult> {
+    const why = await this.#endSocket(logout, errorFor);
+    if (logout === undefined || why === undefined) return { confirmed: why === undefined };
+    this.#ctx.warn({
+      code: 'logout-unconfirmed',
+      message:
+        why === 'no-socket' || why === 'not-authenticated'
+          ? 'logged out locally: the socket was down'
+          : 'the server did not close the socket after private/logout in time',
+    });
+    return { confirmed: false };
+  }
+
+  /** End the loop and the socket; resolves with why a logout is unconfirmed, or undefined when it is confirmed. */
+  #endSocket(
+    logout: LogoutRequest | undefined,
+    errorFor: (method: string) => Error,
+  ): Promise<Unconfirmed | undefined> {
     this.#abort?.abort(new SessionClosedError());
     this.#abort = undefined;
     const rpc = this.#socket;
-    if (rpc === undefined) return Promise.resolve({ confirmed: false, why: 'no-socket' });
+    if (rpc === undefined) return Promise.resolve('no-socket');
     this.#release(rpc);
     if (logout === undefined || !rpc.authenticated) {
-      return rpc
-        .shutdown(1000, logout ? 'logout' : 'session closed', errorFor)
-        .then(() => ({ confirmed: false, why: logout ? 'not-authenticated' : 'closed-locally' }));
+      const why = logout ? 'not-authenticated' : 'closed-locally';
+      return rpc.shutdown(1000, logout ? 'logout' : 'session closed', errorFor).then(() => why);
     }
     rpc.setCloseError(errorFor);
     if (!rpc.sendOnly('private/logout', { invalidate_token: logout.invalidateToken })) {
-      return rpc.shutdown(1000, 'logout', errorFor).then(() => ({ confirmed: false, why: 'no-socket' }));
+      return rpc.shutdown(1000, 'logout', errorFor).then(() => 'no-socket');
     }
     this.#loggingOut = rpc;
     return this.#awaitServerClose(rpc, logout.timeout, errorFor);
@@ -406,7 +418,7 @@ export class ConnectionLoop {
     rpc: RpcConnection,
     timeout: number,
     errorFor: (method: string) => Error,
-  ): Promise<SocketEnd> {
+  ): Promise<Unconfirmed | undefined> {
     const waited = new AbortController();
     const info = await Promise.race([
       rpc.closed,
@@ -418,10 +430,10 @@ export class ConnectionLoop {
     waited.abort();
     this.#loggingOut = undefined;
     await rpc.shutdown(1000, 'logout', errorFor);
-    if (info === undefined) return { confirmed: false, why: 'no-close' };
-    if (info.local) return { confirmed: false, why: 'closed-locally' };
+    if (info === undefined) return 'no-close';
+    if (info.local) return 'closed-locally';
     // 1006: the connection dropped without a close frame; that is not the server confirming a logout.
-    return info.code === 1006 ? { confirmed: false, why: 'dropped' } : { confirmed: true };
+    return info.code === 1006 ? 'dropped' : undefined;
   }
 
   /** `close()` during a logout: stop waiting for the server and close the socket now. */

@@ -7,6 +7,7 @@
  * @module
  */
 import WebSocketImpl from 'isomorphic-ws';
+import { abortable } from './abort.js';
 import type { ChannelData } from './api/channels.js';
 import type { CallArgs, MethodResult } from './api/methods.js';
 import type { Grant } from './auth.js';
@@ -280,20 +281,10 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     } catch (error) {
       return Promise.reject(error);
     }
-    const done = this.#end('logout', undefined, { invalidateToken, timeout });
-    if (signal === undefined) return done;
-    if (signal.aborted) {
-      this.#loop.hurry();
-      return Promise.reject(signal.reason);
-    }
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        this.#loop.hurry();
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      done.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    // An abort stops waiting for the server: the socket is closed at once, and this caller gets the reason.
+    return abortable(this.#end('logout', undefined, { invalidateToken, timeout }), signal, () =>
+      this.#loop.hurry(),
+    );
   }
 
   /** Close the socket and end the session without logging out (tokens stay valid until they expire). Idempotent. */
@@ -354,18 +345,10 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
       error: error?.message,
     });
     this.#emit('closed', error ? { reason, error } : { reason });
-    this.#teardown = ended.then(({ confirmed, why }) => {
-      if (logout === undefined) return { confirmed: false };
-      if (!confirmed) {
-        this.#reporter.warn({
-          code: 'logout-unconfirmed',
-          message:
-            why === 'no-socket' || why === 'not-authenticated'
-              ? 'logged out locally: the socket was down'
-              : 'the server did not close the socket after private/logout in time',
-        });
-      } else if (logout.invalidateToken && name !== undefined) this.#family.lineage.remove(name);
-      return { confirmed };
+    this.#teardown = ended.then((result) => {
+      if (result.confirmed && logout?.invalidateToken && name !== undefined)
+        this.#family.lineage.remove(name);
+      return result;
     });
     return this.#teardown;
   }
