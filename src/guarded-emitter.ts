@@ -23,6 +23,12 @@ export abstract class GuardedEmitter<Events extends object> extends EventEmitter
   #guards: Map<PropertyKey, WeakMap<Listener, Listener>> | undefined;
   #originals: WeakMap<Listener, Listener> | undefined;
 
+  static {
+    // eventemitter3 aliases addListener to on and off to removeListener: keep the aliases on the guarded versions.
+    GuardedEmitter.prototype.addListener = GuardedEmitter.prototype.on;
+    GuardedEmitter.prototype.off = GuardedEmitter.prototype.removeListener;
+  }
+
   /** A listener of `event` threw or rejected with `error`. Must not throw. */
   protected abstract listenerFailed(event: string, error: unknown): void;
 
@@ -66,14 +72,6 @@ export abstract class GuardedEmitter<Events extends object> extends EventEmitter
     return super.on(event, this.#guard(event, fn), context);
   }
 
-  override addListener<T extends EventEmitter.EventNames<Events>>(
-    event: T,
-    fn: EventEmitter.EventListener<Events, T>,
-    context?: unknown,
-  ): this {
-    return super.addListener(event, this.#guard(event, fn), context);
-  }
-
   override once<T extends EventEmitter.EventNames<Events>>(
     event: T,
     fn: EventEmitter.EventListener<Events, T>,
@@ -89,15 +87,6 @@ export abstract class GuardedEmitter<Events extends object> extends EventEmitter
     once?: boolean,
   ): this {
     return super.removeListener(event, this.#guardOf(event, fn), context, once);
-  }
-
-  override off<T extends EventEmitter.EventNames<Events>>(
-    event: T,
-    fn?: EventEmitter.EventListener<Events, T>,
-    context?: unknown,
-    once?: boolean,
-  ): this {
-    return super.off(event, this.#guardOf(event, fn), context, once);
   }
 
   override listeners<T extends EventEmitter.EventNames<Events>>(
