@@ -18,6 +18,7 @@ import { ErrorCode } from '../codes.js';
 import type { ConnectionHandle, EmulatorCore } from './core.js';
 import { invalidParams, invalidRequest, type RpcErrorObject, RpcFailure, unauthorized } from './errors.js';
 import { redact } from './log.js';
+import { canonicalMethod } from './methods/names.js';
 import type { MethodSpec } from './methods/types.js';
 import { NO_RESPONSE } from './methods/types.js';
 import { type AuthSession, TokenStore } from './tokens.js';
@@ -242,7 +243,7 @@ export class Connection implements ConnectionHandle {
       this.#reply(id, invalidParams('params', 'params must be an object (named params only)').toJSON(), usIn);
       return;
     }
-    this.#dispatch(id, method, rawParams, usIn);
+    this.#dispatch(id, canonicalMethod(method), rawParams, usIn);
   }
 
   #dispatch(id: RequestId, method: string, rawParams: Record<string, unknown>, usIn: number): void {

@@ -15,6 +15,7 @@ import type { ConnectionHandle, CoreSettings, EmulatorCore, PublishFilter } from
 import { type ChannelRefusal, type FailNextOptions, Faults, type InjectedError } from './faults.js';
 import { ReceivedLog } from './log.js';
 import { createMethodTable } from './methods/index.js';
+import { canonicalMethod } from './methods/names.js';
 import { isPrivateChannel } from './methods/subscriptions.js';
 import type { Handler, MethodSpec } from './methods/types.js';
 import { NonceStore } from './nonces.js';
@@ -358,7 +359,8 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
    * promise of it), or throws `RpcFailure`. `private: true` makes the dispatcher require auth.
    */
   addMethod(method: string, handler: Handler, options: { readonly private?: boolean } = {}): void {
-    this.#methods.set(method, { private: options.private ?? method.startsWith('private/'), handler });
+    const name = canonicalMethod(method);
+    this.#methods.set(name, { private: options.private ?? name.startsWith('private/'), handler });
   }
 
   // ---------------------------------------------------------------- faults
@@ -396,7 +398,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
    * `{ close: true }` the socket is closed (code 4001) right after the error is sent.
    */
   failNext(method: string, count: number, error: InjectedError, options: FailNextOptions = {}): void {
-    this.#faults.failNext(method, count, error, options);
+    this.#faults.failNext(canonicalMethod(method), count, error, options);
   }
 
   /** The next `count` `public/auth` calls get `10028 too_many_requests`, then their socket is closed (4029). */
@@ -406,7 +408,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
 
   /** Delay every response to `method` by `ms` (the call is handled at once; only the answer waits). */
   delay(method: string, ms: number): void {
-    this.#faults.delays.set(method, ms);
+    this.#faults.delays.set(canonicalMethod(method), ms);
   }
 
   /** Remove every {@link delay}. */
