@@ -2,14 +2,18 @@
  * One client socket of the emulator: frame parsing, the JSON-RPC envelope, dispatch to method
  * handlers (in arrival order), server heartbeats and fault behaviour (frozen, failing, delayed).
  *
- * Malformed input, each answered with `id: null` unless a valid id could be read:
- * - binary frame, or text that is not JSON → `-32700 Parse error`;
- * - a frame over {@link MAX_FRAME_BYTES} → `-32600 request entity too large` (id echoed when readable);
- * - JSON that is not an object, an id that is neither a string nor an integer, or a missing/empty
- *   `method` → `-32600 Invalid Request` with `data.reason`;
+ * Malformed input. Deribit answers an oversize or unparsable request with `-32600` and **no `id`
+ * member** (seen in production: `{"code":-32600,"message":"request entity too large"}`), so:
+ * - a frame over `maxFrameBytes` (default {@link MAX_FRAME_BYTES}) → `-32600 request entity too large`,
+ *   no `id`, no `data`, even when the frame holds a readable id;
+ * - a binary frame, or text that is not JSON → `-32600 Invalid Request`, no `id`, no `data` (the message
+ *   is the emulator's choice: Deribit's for this case is not documented);
+ * - JSON that is not an object, or an id that is neither a string nor an integer → `-32600 Invalid
+ *   Request`, no `id`, with the emulator's `data.reason`;
+ * - a missing/empty `method` → `-32600 Invalid Request` echoing a valid id;
  * - `params` present but not an object (Deribit takes named params only) → `-32602 Invalid params`,
  *   `data.param: 'params'`.
- * A missing `jsonrpc` member is tolerated; a missing `id` is answered with `id: null`.
+ * A missing `jsonrpc` member is tolerated; a request without `id` is answered with `id: null`.
  * @module
  */
 
@@ -24,10 +28,12 @@ import { NO_RESPONSE } from './methods/types.js';
 import { type AuthSession, TokenStore } from './tokens.js';
 import { CloseCode, type RequestAuth } from './types.js';
 
-/** Largest frame accepted, in bytes; larger ones get `-32600 request entity too large`. */
+/** Deribit's largest request frame (32 kB), the default of `maxFrameBytes`; larger ones get `-32600`. */
 export const MAX_FRAME_BYTES = 32_768;
 
 type RequestId = string | number | null;
+/** `undefined`: the response carries no `id` member at all (Deribit's answer to unreadable frames). */
+type ReplyId = RequestId | undefined;
 
 interface QueuedFrame {
   readonly data: RawData;
@@ -195,42 +201,25 @@ export class Connection implements ConnectionHandle {
   #handleFrame(data: RawData, isBinary: boolean, usIn: number): void {
     if (this.closed) return;
     this.#receivedSinceTick = true;
-    if (isBinary) {
-      this.#reply(
-        null,
-        { code: ErrorCode.parseError, message: 'Parse error', data: { reason: 'binary frame' } },
-        usIn,
-      );
+    if (frameLength(data) > this.#core.settings.maxFrameBytes) {
+      this.#reply(undefined, new RpcFailure(ErrorCode.invalidRequest).toJSON(), usIn);
       return;
     }
-    const text = frameText(data);
     let message: unknown;
-    let parsed = true;
     try {
-      message = JSON.parse(text);
+      if (isBinary) throw new TypeError('binary frame');
+      message = JSON.parse(frameText(data));
     } catch {
-      parsed = false;
-    }
-    if (frameLength(data) > MAX_FRAME_BYTES) {
-      // Echo the id when the frame is readable, so the caller's request does not hang.
-      const id = parsed && isRecord(message) ? (readId(message) ?? null) : null;
-      const error = new RpcFailure(ErrorCode.invalidRequest, {
-        reason: `frame over ${MAX_FRAME_BYTES} bytes`,
-      });
-      this.#reply(id, error.toJSON(), usIn);
-      return;
-    }
-    if (!parsed) {
-      this.#reply(null, new RpcFailure(ErrorCode.parseError, { reason: 'invalid JSON' }).toJSON(), usIn);
+      this.#reply(undefined, { code: ErrorCode.invalidRequest, message: 'Invalid Request' }, usIn);
       return;
     }
     if (!isRecord(message)) {
-      this.#reply(null, invalidRequest('a request must be a JSON object').toJSON(), usIn);
+      this.#reply(undefined, invalidRequest('a request must be a JSON object').toJSON(), usIn);
       return;
     }
     const id = readId(message);
     if (id === undefined) {
-      this.#reply(null, invalidRequest('id must be a string or an integer').toJSON(), usIn);
+      this.#reply(undefined, invalidRequest('id must be a string or an integer').toJSON(), usIn);
       return;
     }
     const method = message['method'];
@@ -364,13 +353,13 @@ export class Connection implements ConnectionHandle {
     this.#send(method, this.#envelope(id, 'error', failure.toJSON(), usIn));
   }
 
-  #reply(id: RequestId, error: RpcErrorObject, usIn: number): void {
+  #reply(id: ReplyId, error: RpcErrorObject, usIn: number): void {
     if (this.frozen || this.closed) return;
     this.#ws.send(this.#envelope(id, 'error', error, usIn));
   }
 
   /** One JSON.stringify per response. */
-  #envelope(id: RequestId, kind: 'result' | 'error', payload: unknown, usIn: number): string {
+  #envelope(id: ReplyId, kind: 'result' | 'error', payload: unknown, usIn: number): string {
     const usOut = this.#core.micros();
     return JSON.stringify(
       kind === 'result'

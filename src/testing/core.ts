@@ -19,6 +19,8 @@ export interface CoreSettings {
   readonly testnet: boolean;
   /** Smallest heartbeat interval, seconds. */
   readonly minHeartbeatInterval: number;
+  /** Largest request frame, bytes; larger ones get `-32600 request entity too large` without an id. */
+  readonly maxFrameBytes: number;
 }
 
 /** Options of {@link EmulatorCore.publish}. */

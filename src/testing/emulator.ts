@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AccountRegistry, DEFAULT_ACCOUNT } from './accounts.js';
-import { Connection } from './connection.js';
+import { Connection, MAX_FRAME_BYTES } from './connection.js';
 import type { ConnectionHandle, CoreSettings, EmulatorCore, PublishFilter } from './core.js';
 import { type ChannelRefusal, type FailNextOptions, Faults, type InjectedError } from './faults.js';
 import { ReceivedLog } from './log.js';
@@ -26,7 +26,10 @@ import { CloseCode, type EmulatorEvents, type EmulatorOptions, type ReceivedMess
 /** The WebSocket path, as on Deribit. */
 export const WS_PATH = '/ws/api/v2';
 
-/** Largest frame `ws` reads at all (bigger frames close the socket with 1009); 32 kB+ frames get -32600. */
+/**
+ * Frames `ws` reads at all are capped at this or twice `maxFrameBytes`, whichever is larger (bigger frames
+ * close the socket with 1009); frames over `maxFrameBytes` are read and answered with -32600.
+ */
 const WS_MAX_PAYLOAD = 1024 * 1024;
 /** How long `close()` waits for clients to answer the close frame before severing them. */
 const CLOSE_GRACE_MS = 1000;
@@ -42,6 +45,7 @@ const DEFAULTS = {
   maxSessionsPerKey: 16,
   version: '1.2.26-emulator',
   receivedLogLimit: 10_000,
+  maxFrameBytes: MAX_FRAME_BYTES,
 } as const;
 
 /** Options of {@link DeribitEmulator.publish}. */
@@ -103,6 +107,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
       version: options.version ?? DEFAULTS.version,
       testnet: options.testnet ?? DEFAULTS.testnet,
       minHeartbeatInterval: options.minHeartbeatInterval ?? DEFAULTS.minHeartbeatInterval,
+      maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
     };
     const faults = this.#faults;
     this.#core = {
@@ -133,7 +138,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
       noServer: true,
       perMessageDeflate: false,
       clientTracking: false,
-      maxPayload: WS_MAX_PAYLOAD,
+      maxPayload: Math.max(WS_MAX_PAYLOAD, 2 * settings.maxFrameBytes),
     });
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.#onUpgrade(request, socket, head),

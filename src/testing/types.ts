@@ -45,6 +45,11 @@ export interface EmulatorOptions {
   readonly version?: string | undefined;
   /** Most entries kept in {@link DeribitEmulator.received} (default `10000`; oldest dropped first). */
   readonly receivedLogLimit?: number | undefined;
+  /**
+   * Largest request frame in bytes (default `32768`, Deribit's 32 kB). A larger frame is answered with
+   * `-32600 request entity too large` and no `id`, as Deribit does.
+   */
+  readonly maxFrameBytes?: number | undefined;
 }
 
 /** How a request arrived, as recorded in {@link ReceivedMessage.auth}. */
