@@ -20,7 +20,14 @@
 import type { RawData, WebSocket } from 'ws';
 import { ErrorCode } from '../codes.js';
 import type { ConnectionHandle, EmulatorCore } from './core.js';
-import { invalidParams, invalidRequest, type RpcErrorObject, RpcFailure, unauthorized } from './errors.js';
+import {
+  invalidParams,
+  invalidRequest,
+  type RpcErrorObject,
+  RpcFailure,
+  tokenExpired,
+  unauthorized,
+} from './errors.js';
 import { redact } from './log.js';
 import { canonicalMethod } from './methods/names.js';
 import type { MethodSpec } from './methods/types.js';
@@ -308,7 +315,8 @@ export class Connection implements ConnectionHandle {
       return;
     }
     if (spec.private && !session) {
-      this.#reply(id, unauthorized(authFailure ?? 'authorization required').toJSON(), usIn);
+      const refusal = authState === 'expired' ? tokenExpired() : unauthorized(authFailure ?? 'no auth');
+      this.#replyFailure(id, method, refusal, usIn);
       return;
     }
 
@@ -350,6 +358,9 @@ export class Connection implements ConnectionHandle {
         : new RpcFailure(ErrorCode.internalServerError, {
             reason: error instanceof Error ? error.message : String(error),
           });
+    if (failure.why !== undefined && this.#core.hasListeners('unauthorized')) {
+      this.#core.emitEvent('unauthorized', { connectionId: this.id, method, reason: failure.why });
+    }
     this.#send(method, this.#envelope(id, 'error', failure.toJSON(), usIn));
   }
 

@@ -62,8 +62,8 @@ function micros(): number {
  * A Deribit-compatible WebSocket server for tests. Start with {@link DeribitEmulator.start}; always
  * `await emu.close()`.
  *
- * Events (see {@link EmulatorEvents}): `connection`, `request`, `auth`, `disconnect`, `logout`,
- * `cancelOnDisconnect`, `heartbeat`.
+ * Events (see {@link EmulatorEvents}): `connection`, `request`, `auth`, `unauthorized`, `disconnect`,
+ * `logout`, `cancelOnDisconnect`, `heartbeat`.
  */
 export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
   /** `ws://HOST:PORT/ws/api/v2`. */

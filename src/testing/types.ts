@@ -117,6 +117,11 @@ export interface EmulatorEvents {
       readonly orderIds: readonly string[];
     },
   ];
+  /**
+   * A request was refused with `13009 unauthorized`. The wire error carries no reason (as on Deribit);
+   * `reason` says why, for tests (e.g. `connection-scoped token used on another connection`).
+   */
+  unauthorized: [{ readonly connectionId: number; readonly method: string; readonly reason: string }];
   /** A heartbeat notification was sent (`type` `'heartbeat'` or `'test_request'`). */
   heartbeat: [{ readonly connectionId: number; readonly type: 'heartbeat' | 'test_request' }];
 }

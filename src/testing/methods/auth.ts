@@ -125,10 +125,12 @@ async function auth(ctx: CallContext): Promise<unknown> {
 }
 
 /**
- * `public/exchange_token`. The refresh token is not used up. The new tokens are NOT bound to the
- * calling socket and do not change its auth state ([unknown] in Deribit's docs; the safe reading):
- * a connection-scoped pair binds to the first socket that uses its refresh token in
- * `public/auth grant_type=refresh_token`.
+ * `public/exchange_token`. The refresh token is not used up. Deribit: tokens of `connection` scope are
+ * strictly tied to the connection where they were granted, so a connection-scoped exchanged pair works
+ * only on the calling socket (another socket gets 13009), and a connection-scoped refresh token from
+ * another socket is refused. Ask for `session:NAME` to get a pair usable from any socket. The call does
+ * not change the calling socket's auth state ([unknown] in Deribit's docs): use the new access token
+ * explicitly, or `public/auth grant_type=refresh_token` with the new refresh token to switch the socket.
  */
 function exchangeToken(ctx: CallContext): unknown {
   const { params, core } = ctx;
@@ -138,7 +140,7 @@ function exchangeToken(ctx: CallContext): unknown {
     throw invalidParams('subject_id', 'subject_id must be an integer');
   }
   const scopeText = optionalString(params, 'scope');
-  const check = core.tokens.peekRefresh(refreshToken);
+  const check = core.tokens.peekRefresh(refreshToken, ctx.connection.id);
   if (!check.ok) throw unauthorized(check.reason);
   const original = check.session;
   const account = core.accounts.get(original.clientId);
@@ -155,7 +157,7 @@ function exchangeToken(ctx: CallContext): unknown {
     clientId: original.clientId,
     subjectId,
     scope: granted,
-    connectionId: undefined,
+    connectionId: ctx.connection.id,
   });
   return authResult(tokens, undefined);
 }
@@ -170,7 +172,7 @@ function forkToken(ctx: CallContext): unknown {
   const refreshToken = requireString(params, 'refresh_token');
   const sessionName = requireString(params, 'session_name');
   if (/\s/.test(sessionName)) throw invalidParams('session_name', 'session_name must not contain whitespace');
-  const check = core.tokens.peekRefresh(refreshToken);
+  const check = core.tokens.peekRefresh(refreshToken, ctx.connection.id);
   if (!check.ok) throw unauthorized(check.reason);
   const original = check.session;
   if (original.name === undefined) {
@@ -182,7 +184,7 @@ function forkToken(ctx: CallContext): unknown {
     clientId: original.clientId,
     subjectId: original.subjectId,
     scope: granted,
-    connectionId: undefined,
+    connectionId: ctx.connection.id,
   });
   return authResult(tokens, undefined);
 }
