@@ -7,8 +7,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { formatScope, type Scope } from '../scope.js';
 import { TOKEN_EXPIRED } from './errors.js';
+import { formatGrant, type Grant } from './grant.js';
 
 /** One auth session: what a socket or a token refers to. */
 export interface AuthSession {
@@ -19,8 +19,8 @@ export interface AuthSession {
   /** The subject (user id) it acts as. */
   readonly subjectId: number;
   /** Granted scope (replaced when a named session is re-authenticated). */
-  scope: Scope;
-  /** `formatScope(scope)`. */
+  scope: Grant;
+  /** `formatGrant(scope)`: the `scope` text of auth results. */
   scopeText: string;
   /** The session name for `session:NAME` scopes; `undefined` for connection-scoped ones. */
   readonly name: string | undefined;
@@ -80,7 +80,7 @@ export type TokenCheck =
 export interface IssueInput {
   readonly clientId: string;
   readonly subjectId: number;
-  readonly scope: Scope;
+  readonly scope: Grant;
   /** The socket the tokens are granted on: a connection-scoped session is bound to it. */
   readonly connectionId: number;
 }
@@ -121,7 +121,7 @@ export class TokenStore {
    * Creating a named session beyond the budget evicts the key's oldest one silently.
    */
   issue(input: IssueInput): IssuedTokens {
-    const scopeText = formatScope(input.scope);
+    const scopeText = formatGrant(input.scope);
     let session: AuthSession | undefined;
     const name = input.scope.sessionName;
     if (name !== undefined) {

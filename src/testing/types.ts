@@ -11,12 +11,17 @@ export interface EmulatorAccount {
   readonly clientSecret: string;
   /** The numeric user id of the key's own subject (default: assigned, 1000, 1010, …). */
   readonly id?: number | undefined;
+  /**
+   * The key's name: production adds `name:KEYNAME` to the scope of every grant (default: none, so no
+   * `name:` part; {@link DEFAULT_ACCOUNT} is named `emulator`). No whitespace.
+   */
+  readonly name?: string | undefined;
   /** Subaccount ids the key may `public/exchange_token` to (default: none). */
   readonly subaccounts?: readonly number[] | undefined;
   /**
-   * The widest scope this key can get (default
-   * `mainaccount account:read_write trade:read_write wallet:read_write`).
-   * Leave out `mainaccount` to model a subaccount key.
+   * The widest scope this key can get (default {@link DEFAULT_MAX_SCOPE}: `account`, `block_trade`,
+   * `custody`, `trade`, `wallet` all `read_write`, and `mainaccount`). Leave out `mainaccount` to model a
+   * subaccount key.
    */
   readonly maxScope?: string | undefined;
 }

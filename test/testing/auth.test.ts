@@ -28,9 +28,12 @@ describe('public/auth client_credentials', () => {
       token_type: 'bearer',
       enabled_features: [],
       state: 'abc',
-      scope: 'connection mainaccount account:read_write trade:read_write wallet:read_write',
+      // client_credentials: wallet narrowed to read, as Deribit documents.
+      scope:
+        'account:read_write block_trade:read_write connection custody:read_write mainaccount name:emulator trade:read_write wallet:read',
     });
     expect(result.access_token).not.toBe(result.refresh_token);
+    expect(result).not.toHaveProperty('sid');
   });
 
   it('omits state when not sent', async () => {
