@@ -8,6 +8,7 @@ import type { AccountRegistry } from './accounts.js';
 import type { Faults } from './faults.js';
 import type { NonceStore } from './nonces.js';
 import type { OrderBook } from './orders.js';
+import type { PositionBook } from './positions.js';
 import type { AuthSession, TokenStore } from './tokens.js';
 import type { EmulatorEvents, ReceivedMessage } from './types.js';
 
@@ -61,6 +62,10 @@ export interface EmulatorCore {
   readonly faults: Faults;
   /** Orders. */
   readonly orders: OrderBook;
+  /** Positions built from fills. */
+  readonly positions: PositionBook;
+  /** Mark prices set by `setMarkPrice` (market orders fill at them). */
+  readonly markPrices: Map<string, number>;
   /** Used `client_signature` nonces. */
   readonly nonces: NonceStore;
   /** Run-time settings. */

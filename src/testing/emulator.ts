@@ -11,15 +11,17 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AccountRegistry, DEFAULT_ACCOUNT } from './accounts.js';
 import { Connection, MAX_FRAME_BYTES } from './connection.js';
-import type { ConnectionHandle, CoreSettings, EmulatorCore, PublishFilter } from './core.js';
+import type { ConnectionHandle, CoreSettings, EmulatorCore } from './core.js';
 import { type ChannelRefusal, type FailNextOptions, Faults, type InjectedError } from './faults.js';
+import { ConnectionHub } from './hub.js';
 import { ReceivedLog } from './log.js';
 import { createMethodTable } from './methods/index.js';
 import { canonicalMethod } from './methods/names.js';
-import { isPrivateChannel } from './methods/subscriptions.js';
 import type { Handler, MethodSpec } from './methods/types.js';
 import { NonceStore } from './nonces.js';
+import { cancelOrders, type FillOptions, fillOpenOrder } from './order-events.js';
 import { OrderBook } from './orders.js';
+import { PositionBook } from './positions.js';
 import { type TokenSettings, TokenStore } from './tokens.js';
 import { CloseCode, type EmulatorEvents, type EmulatorOptions, type ReceivedMessage } from './types.js';
 
@@ -79,7 +81,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
   readonly #faults: Faults;
   readonly #methods: Map<string, MethodSpec>;
   readonly #log: ReceivedLog;
-  readonly #connections = new Map<number, Connection>();
+  readonly #connections = new ConnectionHub();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #maxConnections: number;
   #pendingUpgrades = 0;
@@ -115,11 +117,13 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
       tokens: this.#tokens,
       faults,
       orders: new OrderBook(),
+      positions: new PositionBook(),
+      markPrices: new Map(),
       nonces: new NonceStore(),
       settings,
       now: () => Date.now() + faults.clockSkew,
       micros: () => micros() + faults.clockSkew * 1000,
-      publish: (channel, data, filter) => this.#publish(channel, data, filter),
+      publish: (channel, data, filter) => this.#connections.publish(channel, data, filter),
       emitEvent: (event, ...args) => {
         (this as EventEmitter).emit(event, ...args);
       },
@@ -201,29 +205,18 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
       }
       const id = this.#nextConnectionId++;
       const connection = new Connection(id, ws, this.#core, this.#methods);
-      this.#connections.set(id, connection);
+      this.#connections.add(connection);
       this.emit('connection', { connectionId: id });
     });
   }
 
   #onConnectionClosed(handle: ConnectionHandle, code: number, reason: string): void {
-    const connection = this.#connections.get(handle.id);
-    this.#connections.delete(handle.id);
+    const connection = this.#connections.remove(handle.id);
     const session = handle.auth;
     if (!handle.loggedOut && handle.cod.enabled && session) {
       const scope = handle.cod.scope;
-      const cancelled = this.#core.orders.cancelWhere(
-        session.subjectId,
-        scope === 'connection' ? handle.id : undefined,
-        this.#core.now(),
-      );
-      for (const order of cancelled) {
-        this.#publish(
-          `user.orders.${order.instrument_name}.raw`,
-          { ...order },
-          { subjectId: session.subjectId },
-        );
-      }
+      const connectionId = scope === 'connection' ? handle.id : undefined;
+      const cancelled = cancelOrders(this.#core, session.subjectId, connectionId, 'cancel_on_disconnect');
       this.emit('cancelOnDisconnect', {
         connectionId: handle.id,
         subjectId: session.subjectId,
@@ -282,24 +275,6 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
 
   // ---------------------------------------------------------------- notifications
 
-  #publish(channel: string, data: unknown, filter: PublishFilter | undefined): number {
-    let text: string | undefined;
-    let delivered = 0;
-    const privateChannel = isPrivateChannel(channel);
-    const subjectId = filter?.subjectId;
-    for (const connection of this.#connections.values()) {
-      if (!connection.channels.has(channel)) continue;
-      if (privateChannel || subjectId !== undefined) {
-        const auth = connection.auth;
-        if (!auth || !TokenStore.checkSession(auth).ok) continue;
-        if (subjectId !== undefined && auth.subjectId !== subjectId) continue;
-      }
-      text ??= JSON.stringify({ jsonrpc: '2.0', method: 'subscription', params: { channel, data } });
-      if (connection.sendText(text)) delivered += 1;
-    }
-    return delivered;
-  }
-
   /**
    * Send `{"method":"subscription","params":{channel,data}}` to every socket subscribed to `channel`.
    * `user.*` channels reach only sockets whose auth is currently valid; `subjectId` narrows delivery
@@ -307,7 +282,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
    * @returns How many sockets it was sent to.
    */
   publish(channel: string, data: unknown, options: PublishOptions = {}): number {
-    return this.#publish(channel, data, options);
+    return this.#connections.publish(channel, data, options);
   }
 
   // ---------------------------------------------------------------- inspection
@@ -329,7 +304,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
 
   /** Ids of the open sockets, in connection order. */
   get connectionIds(): number[] {
-    return [...this.#connections.keys()];
+    return this.#connections.ids();
   }
 
   /** Names of the named sessions `clientId` holds, oldest first. */
@@ -344,7 +319,25 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
 
   /** Open orders of a subject (as `private/get_open_orders_by_currency` would list them, all currencies). */
   openOrders(subjectId: number): ReadonlyArray<Record<string, unknown>> {
-    return this.#core.orders.open(subjectId).map((order) => ({ ...order }));
+    return this.#core.orders.list(subjectId, () => true).map((order) => ({ ...order }));
+  }
+
+  // ---------------------------------------------------------------- market
+
+  /**
+   * Fill an open order as a counterparty would (the emulator has no matching engine): `amount` (default:
+   * all that is left) at `price` (default: the order's limit price). The order, trade and change
+   * notifications go out on every `user.*` channel family, and the position is updated.
+   * @returns The trade, as `user.trades.*` carries it.
+   * @throws Error when `orderId` is not an open order, or `amount` is not in (0, left].
+   */
+  fill(orderId: string, options: FillOptions = {}): Record<string, unknown> {
+    return { ...fillOpenOrder(this.#core, orderId, options) };
+  }
+
+  /** The price market orders on `instrument` fill at (default {@link DEFAULT_MARK_PRICE}). */
+  setMarkPrice(instrument: string, price: number): void {
+    this.#core.markPrices.set(instrument, price);
   }
 
   /** The server clock, ms (real clock + skew). */
