@@ -1,74 +1,26 @@
 /**
- * One client socket of the emulator: frame parsing, the JSON-RPC envelope, dispatch to method
- * handlers (in arrival order), server heartbeats and fault behaviour (frozen, failing, delayed).
- *
- * Malformed input. Deribit answers an oversize or unparsable request with `-32600` and **no `id`
- * member** (seen in production: `{"code":-32600,"message":"request entity too large"}`), so:
- * - a frame over `maxFrameBytes` (default {@link MAX_FRAME_BYTES}) → `-32600 request entity too large`,
- *   no `id`, no `data`, even when the frame holds a readable id;
- * - a binary frame, or text that is not JSON → `-32600 Invalid Request`, no `id`, no `data` (the message
- *   is the emulator's choice: Deribit's for this case is not documented);
- * - JSON that is not an object, or an id that is neither a string nor an integer → `-32600 Invalid
- *   Request`, no `id`, with the emulator's `data.reason`;
- * - a missing/empty `method` → `-32600 Invalid Request` echoing a valid id;
- * - `params` present but not an object (Deribit takes named params only) → `-32602 Invalid params`,
- *   `data.param: 'params'`.
- * A missing `jsonrpc` member is tolerated; a request without `id` is answered with `id: null`.
+ * One client socket of the emulator: the JSON-RPC envelope, dispatch to method handlers (in arrival
+ * order), rate limits, server heartbeats and fault behaviour (frozen, failing, delayed). Frames are read
+ * by `frames.ts`, the auth a request arrives with by `request-auth.ts`.
  * @module
  */
 
 import type { RawData, WebSocket } from 'ws';
 import { ErrorCode } from '../codes.js';
 import type { ConnectionHandle, EmulatorCore } from './core.js';
-import {
-  invalidParams,
-  invalidRequest,
-  type RpcErrorObject,
-  RpcFailure,
-  tokenExpired,
-  unauthorized,
-} from './errors.js';
+import { type RpcErrorObject, RpcFailure, tokenExpired, unauthorized } from './errors.js';
+import { parseFrame, type ReplyId, type RequestId } from './frames.js';
 import { redact } from './log.js';
-import { canonicalMethod } from './methods/names.js';
 import type { MethodSpec } from './methods/types.js';
 import { NO_RESPONSE } from './methods/types.js';
-import { type AuthSession, TokenStore } from './tokens.js';
-import { CloseCode, type RequestAuth } from './types.js';
-
-/** Deribit's largest request frame (32 kB), the default of `maxFrameBytes`; larger ones get `-32600`. */
-export const MAX_FRAME_BYTES = 32_768;
-
-type RequestId = string | number | null;
-/** `undefined`: the response carries no `id` member at all (Deribit's answer to unreadable frames). */
-type ReplyId = RequestId | undefined;
+import { resolveAuth } from './request-auth.js';
+import type { AuthSession } from './tokens.js';
+import { CloseCode } from './types.js';
 
 interface QueuedFrame {
   readonly data: RawData;
   readonly isBinary: boolean;
   readonly usIn: number;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function frameLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
-  return data.byteLength;
-}
-
-function frameText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
-
-/** A valid JSON-RPC id, `null` when absent, or `undefined` when present but invalid. */
-function readId(message: Record<string, unknown>): RequestId | undefined {
-  const id = message['id'];
-  if (id === undefined || id === null) return null;
-  if (typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id))) return id;
-  return undefined;
 }
 
 const HEARTBEAT_TEST_REQUEST = '{"jsonrpc":"2.0","method":"heartbeat","params":{"type":"test_request"}}';
@@ -208,68 +160,22 @@ export class Connection implements ConnectionHandle {
   #handleFrame(data: RawData, isBinary: boolean, usIn: number): void {
     if (this.closed) return;
     this.#receivedSinceTick = true;
-    if (frameLength(data) > this.#core.settings.maxFrameBytes) {
-      this.#reply(undefined, new RpcFailure(ErrorCode.invalidRequest).toJSON(), usIn);
+    const frame = parseFrame(data, isBinary, this.#core.settings.maxFrameBytes);
+    if (!frame.ok) {
+      this.#reply(frame.id, frame.error, usIn);
       return;
     }
-    let message: unknown;
-    try {
-      if (isBinary) throw new TypeError('binary frame');
-      message = JSON.parse(frameText(data));
-    } catch {
-      this.#reply(undefined, { code: ErrorCode.invalidRequest, message: 'Invalid Request' }, usIn);
-      return;
-    }
-    if (!isRecord(message)) {
-      this.#reply(undefined, invalidRequest('a request must be a JSON object').toJSON(), usIn);
-      return;
-    }
-    const id = readId(message);
-    if (id === undefined) {
-      this.#reply(undefined, invalidRequest('id must be a string or an integer').toJSON(), usIn);
-      return;
-    }
-    const method = message['method'];
-    if (typeof method !== 'string' || method === '') {
-      this.#reply(id, invalidRequest('method must be a non-empty string').toJSON(), usIn);
-      return;
-    }
-    const rawParams = message['params'] ?? {};
-    if (!isRecord(rawParams)) {
-      this.#reply(id, invalidParams('params', 'params must be an object (named params only)').toJSON(), usIn);
-      return;
-    }
-    this.#dispatch(id, canonicalMethod(method), rawParams, usIn);
+    this.#dispatch(frame.id, frame.method, frame.params, usIn);
   }
 
   #dispatch(id: RequestId, method: string, rawParams: Record<string, unknown>, usIn: number): void {
     const core = this.#core;
-    // Work out the auth the request arrives with (explicit access_token wins over the socket's).
-    let params: Record<string, unknown> = rawParams;
-    let authState: RequestAuth;
-    let session: AuthSession | undefined;
-    let authFailure: string | undefined;
-    const explicit = rawParams['access_token'];
-    if (explicit !== undefined) {
-      const { access_token: _dropped, ...rest } = rawParams;
-      params = rest;
-    }
-    const check =
-      typeof explicit === 'string'
-        ? core.tokens.checkAccess(explicit, this.id)
-        : this.auth
-          ? TokenStore.checkSession(this.auth)
-          : undefined;
-    if (check?.ok) {
-      authState = typeof explicit === 'string' ? 'token' : 'socket';
-      session = check.session;
-    } else if (check) {
-      authState = check.state;
-      authFailure = check.reason;
-    } else {
-      authState = 'none';
-      authFailure = explicit === undefined ? 'authorization required' : 'access_token must be a string';
-    }
+    const {
+      params,
+      state: authState,
+      session,
+      failure: authFailure,
+    } = resolveAuth(core.tokens, this, rawParams);
 
     const logged = redact(rawParams);
     core.record({ at: Date.now(), connectionId: this.id, method, params: logged, id, auth: authState });

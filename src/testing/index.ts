@@ -11,10 +11,10 @@
  */
 
 export { DEFAULT_ACCOUNT, DEFAULT_MAX_SCOPE } from './accounts.js';
-export { MAX_FRAME_BYTES } from './connection.js';
 export { DeribitEmulator, type PublishOptions, WS_PATH } from './emulator.js';
 export { type RpcErrorData, type RpcErrorObject, RpcFailure } from './errors.js';
 export type { ChannelRefusal, FailNextOptions, InjectedError } from './faults.js';
+export { MAX_FRAME_BYTES } from './frames.js';
 export { SIGNATURE_WINDOW_MS } from './methods/auth.js';
 export { DEFAULT_MARK_PRICE } from './methods/orders.js';
 export { MAX_CHANNELS_PER_REQUEST } from './methods/subscriptions.js';
