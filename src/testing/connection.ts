@@ -49,7 +49,11 @@ export class Connection implements ConnectionHandle {
   readonly #ws: WebSocket;
   readonly #core: EmulatorCore;
   readonly #methods: ReadonlyMap<string, MethodSpec>;
+  /** Credit-pool owner of this socket's unauthenticated requests. */
+  readonly #address: string;
   #busy = false;
+  /** The server has begun closing this socket. */
+  #ending = false;
   readonly #queue: QueuedFrame[] = [];
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   #awaitingTest = false;
@@ -61,9 +65,17 @@ export class Connection implements ConnectionHandle {
    * @param ws The accepted socket.
    * @param core Shared emulator state.
    * @param methods Method table.
+   * @param remoteAddress The client's address: unauthenticated requests draw from its credit pools.
    */
-  constructor(id: number, ws: WebSocket, core: EmulatorCore, methods: ReadonlyMap<string, MethodSpec>) {
+  constructor(
+    id: number,
+    ws: WebSocket,
+    core: EmulatorCore,
+    methods: ReadonlyMap<string, MethodSpec>,
+    remoteAddress: string,
+  ) {
     this.id = id;
+    this.#address = `address:${remoteAddress}`;
     this.#ws = ws;
     this.#core = core;
     this.#methods = methods;
@@ -84,6 +96,7 @@ export class Connection implements ConnectionHandle {
   /** Close with a close frame. */
   close(code: number, reason: string): void {
     if (this.closed) return;
+    this.#ending = true;
     this.disableHeartbeat();
     this.#ws.close(code, reason);
   }
@@ -158,7 +171,8 @@ export class Connection implements ConnectionHandle {
   }
 
   #handleFrame(data: RawData, isBinary: boolean, usIn: number): void {
-    if (this.closed) return;
+    // Once the server has begun closing (logout, rate limit, fault), later frames are not served.
+    if (this.closed || this.#ending) return;
     this.#receivedSinceTick = true;
     const frame = parseFrame(data, isBinary, this.#core.settings.maxFrameBytes);
     if (!frame.ok) {
@@ -201,14 +215,16 @@ export class Connection implements ConnectionHandle {
       if (failure.close) this.close(CloseCode.fault, 'injected fault');
       return;
     }
+    const dry = core.rateLimits.charge(method, session ? `subject:${session.subjectId}` : this.#address);
+    if (dry !== undefined) {
+      this.#tooManyRequests(id, usIn);
+      if (core.hasListeners('rateLimited'))
+        core.emitEvent('rateLimited', { connectionId: this.id, method, pool: dry });
+      return;
+    }
     if (method === 'public/auth' && core.faults.rateLimitedAuths > 0) {
       core.faults.rateLimitedAuths -= 1;
-      this.#reply(
-        id,
-        new RpcFailure(ErrorCode.tooManyRequests, { reason: 'rate limit exceeded' }).toJSON(),
-        usIn,
-      );
-      this.close(CloseCode.rateLimited, 'too_many_requests');
+      this.#tooManyRequests(id, usIn);
       return;
     }
     const spec = this.#methods.get(method);
@@ -250,6 +266,12 @@ export class Connection implements ConnectionHandle {
       return;
     }
     this.#finish(id, method, outcome, usIn);
+  }
+
+  /** Out of credits: `10028 too_many_requests`, then the socket is closed, as Deribit ends the session. */
+  #tooManyRequests(id: RequestId, usIn: number): void {
+    this.#reply(id, new RpcFailure(ErrorCode.tooManyRequests).toJSON(), usIn);
+    this.close(CloseCode.rateLimited, 'too_many_requests');
   }
 
   #finish(id: RequestId, method: string, result: unknown, usIn: number): void {

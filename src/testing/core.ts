@@ -9,6 +9,7 @@ import type { Faults } from './faults.js';
 import type { NonceStore } from './nonces.js';
 import type { OrderBook } from './orders.js';
 import type { PositionBook } from './positions.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { AuthSession, TokenStore } from './tokens.js';
 import type { EmulatorEvents, ReceivedMessage } from './types.js';
 
@@ -60,6 +61,8 @@ export interface EmulatorCore {
   readonly tokens: TokenStore;
   /** Fault-injection state. */
   readonly faults: Faults;
+  /** Credit pools. */
+  readonly rateLimits: RateLimiter;
   /** Orders. */
   readonly orders: OrderBook;
   /** Positions built from fills. */

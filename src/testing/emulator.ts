@@ -23,6 +23,7 @@ import { NonceStore } from './nonces.js';
 import { cancelOrders, type FillOptions, fillOpenOrder } from './order-events.js';
 import { OrderBook } from './orders.js';
 import { PositionBook } from './positions.js';
+import { RateLimiter } from './rate-limit.js';
 import { type TokenSettings, TokenStore } from './tokens.js';
 import { CloseCode, type EmulatorEvents, type EmulatorOptions, type ReceivedMessage } from './types.js';
 
@@ -65,8 +66,8 @@ function micros(): number {
  * A Deribit-compatible WebSocket server for tests. Start with {@link DeribitEmulator.start}; always
  * `await emu.close()`.
  *
- * Events (see {@link EmulatorEvents}): `connection`, `request`, `auth`, `unauthorized`, `disconnect`,
- * `logout`, `cancelOnDisconnect`, `heartbeat`.
+ * Events (see {@link EmulatorEvents}): `connection`, `request`, `auth`, `unauthorized`, `rateLimited`,
+ * `disconnect`, `logout`, `cancelOnDisconnect`, `heartbeat`.
  */
 export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
   /** `ws://HOST:PORT/ws/api/v2`. */
@@ -117,6 +118,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
       accounts: new AccountRegistry(options.accounts ?? [DEFAULT_ACCOUNT]),
       tokens: this.#tokens,
       faults,
+      rateLimits: new RateLimiter(options.rateLimits),
       orders: new OrderBook(),
       positions: new PositionBook(),
       markPrices: new Map(),
@@ -205,7 +207,8 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
         return;
       }
       const id = this.#nextConnectionId++;
-      const connection = new Connection(id, ws, this.#core, this.#methods);
+      const address = request.socket.remoteAddress ?? 'unknown';
+      const connection = new Connection(id, ws, this.#core, this.#methods, address);
       this.#connections.add(connection);
       this.emit('connection', { connectionId: id });
     });

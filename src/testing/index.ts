@@ -23,6 +23,14 @@ export type { FillOptions } from './order-events.js';
 export type { EmulatedOrder, EmulatedTrade } from './orders.js';
 export type { EmulatedPosition } from './positions.js';
 export {
+  type CreditPool,
+  DERIBIT_MATCHING_POOL,
+  DERIBIT_NON_MATCHING_POOL,
+  MATCHING_ENGINE_METHODS,
+  type PoolName,
+  type RateLimitOptions,
+} from './rate-limit.js';
+export {
   CloseCode,
   type CodScope,
   type EmulatorAccount,

@@ -3,6 +3,8 @@
  * @module
  */
 
+import type { PoolName, RateLimitOptions } from './rate-limit.js';
+
 /** One API key the emulator accepts. */
 export interface EmulatorAccount {
   /** The `client_id` of the key. */
@@ -55,6 +57,13 @@ export interface EmulatorOptions {
    * `-32600 request entity too large` and no `id`, as Deribit does.
    */
   readonly maxFrameBytes?: number | undefined;
+  /**
+   * Deribit's credit-based rate limits (default: Deribit's documented defaults, see `rate-limit.ts`): the
+   * non-matching-engine pool (500 credits a request, 50,000 max, 10,000/s refill) and the default-tier
+   * matching-engine pool (burst 20, 5/s). Past a pool: `10028 too_many_requests`, then the socket closes
+   * (4029). `false` disables both (benchmarks); `{ nonMatching: false }` or `{ matching: false }` one.
+   */
+  readonly rateLimits?: RateLimitOptions | false | undefined;
 }
 
 /** How a request arrived, as recorded in {@link ReceivedMessage.auth}. */
@@ -127,6 +136,8 @@ export interface EmulatorEvents {
    * `reason` says why, for tests (e.g. `connection-scoped token used on another connection`).
    */
   unauthorized: [{ readonly connectionId: number; readonly method: string; readonly reason: string }];
+  /** A request found its credit pool empty: it got `10028 too_many_requests` and its socket is closing. */
+  rateLimited: [{ readonly connectionId: number; readonly method: string; readonly pool: PoolName }];
   /** A heartbeat notification was sent (`type` `'heartbeat'` or `'test_request'`). */
   heartbeat: [{ readonly connectionId: number; readonly type: 'heartbeat' | 'test_request' }];
 }
@@ -141,6 +152,6 @@ export const CloseCode = {
   heartbeatTimeout: 4000,
   /** `failNext(…, { close: true })`. */
   fault: 4001,
-  /** `rateLimitAuth()`: `10028 too_many_requests`, then the socket is closed. */
+  /** Out of rate-limit credits, or `rateLimitAuth()`: `10028 too_many_requests`, then the socket is closed. */
   rateLimited: 4029,
 } as const;

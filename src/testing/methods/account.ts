@@ -19,6 +19,7 @@ function accountSummary(ctx: CallContext): unknown {
     initial_margin: 0,
     maintenance_margin: 0,
     system_name: `emulator_${session.subjectId}`,
+    limits: ctx.core.rateLimits.limits,
   };
 }
 
