@@ -89,19 +89,6 @@ export function fails(envelope: Envelope, code: number): NonNullable<Envelope['e
   return envelope.error as NonNullable<Envelope['error']>;
 }
 
-/** Expect 13009 in production's shape, `{"code":13009,"message":"unauthorized"}` with no `data`. */
-export function refused(envelope: Envelope): void {
-  expect(envelope.result).toBeUndefined();
-  expect(envelope.error).toEqual({ code: 13009, message: 'unauthorized' });
-}
-
-/** The reasons of the 13009 refusals `emu` reports from now on (its `unauthorized` event), in order. */
-export function refusalReasons(emu: DeribitEmulator): string[] {
-  const reasons: string[] = [];
-  emu.on('unauthorized', (event) => reasons.push(event.reason));
-  return reasons;
-}
-
 /** Authenticate `client` with `params` (default: client_credentials) and return the result. */
 export async function login(
   client: RawClient,

@@ -2,16 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/codes.js';
 import { randomNonce } from '../../src/signature.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
-import {
-  credentials,
-  fails,
-  login,
-  ok,
-  refusalReasons,
-  refused,
-  signed,
-  useEmulator,
-} from '../helpers/emulator-fixture.js';
+import { credentials, fails, login, ok, signed, useEmulator } from '../helpers/emulator-fixture.js';
+import { refusalReasons, refused } from '../helpers/refusals.js';
 
 const fx = useEmulator();
 const { clientId, clientSecret } = DEFAULT_ACCOUNT;

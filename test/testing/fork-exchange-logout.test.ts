@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseScope } from '../../src/scope.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
-import {
-  type AuthResult,
-  credentials,
-  fails,
-  login,
-  ok,
-  refusalReasons,
-  refused,
-  useEmulator,
-} from '../helpers/emulator-fixture.js';
+import { type AuthResult, credentials, fails, login, ok, useEmulator } from '../helpers/emulator-fixture.js';
+import { refusalReasons, refused } from '../helpers/refusals.js';
 
 const fx = useEmulator();
 const summary = { currency: 'BTC' };

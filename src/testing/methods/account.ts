@@ -23,24 +23,15 @@ function accountSummary(ctx: CallContext): unknown {
   };
 }
 
-function enableCod(ctx: CallContext): unknown {
+/** `private/enable_cancel_on_disconnect` and `private/disable_…`: `scope` is `connection` (default) or `account`. */
+function setCod(ctx: CallContext, enabled: boolean): unknown {
   requireLevel(ctx, 'account', 'read_write');
   const scope = ctx.params['scope'] ?? 'connection';
   if (scope !== 'connection' && scope !== 'account') {
     throw invalidParams('scope', 'scope must be connection or account');
   }
-  ctx.connection.cod.enabled = true;
-  ctx.connection.cod.scope = scope;
-  return 'ok';
-}
-
-function disableCod(ctx: CallContext): unknown {
-  requireLevel(ctx, 'account', 'read_write');
-  const scope = ctx.params['scope'] ?? 'connection';
-  if (scope !== 'connection' && scope !== 'account') {
-    throw invalidParams('scope', 'scope must be connection or account');
-  }
-  ctx.connection.cod.enabled = false;
+  ctx.connection.cod.enabled = enabled;
+  if (enabled) ctx.connection.cod.scope = scope;
   return 'ok';
 }
 
@@ -52,7 +43,7 @@ function getCod(ctx: CallContext): unknown {
 /** Account methods. */
 export const accountMethods: ReadonlyArray<readonly [string, MethodSpec]> = [
   ['private/get_account_summary', { private: true, handler: accountSummary }],
-  ['private/enable_cancel_on_disconnect', { private: true, handler: enableCod }],
-  ['private/disable_cancel_on_disconnect', { private: true, handler: disableCod }],
+  ['private/enable_cancel_on_disconnect', { private: true, handler: (ctx) => setCod(ctx, true) }],
+  ['private/disable_cancel_on_disconnect', { private: true, handler: (ctx) => setCod(ctx, false) }],
   ['private/get_cancel_on_disconnect', { private: true, handler: getCod }],
 ];
