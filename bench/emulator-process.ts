@@ -19,6 +19,9 @@ const emu = await testing.DeribitEmulator.start({
   tokenTtl: 3600,
   maxConnections: 5000,
   receivedLogLimit: 1,
+  // Benchmarks measure the clients, not Deribit's credits: 30,000 pipelined requests, 500 idle sessions
+  // and back-to-back reconnects would exhaust the default pools (100 requests burst, 20/s) at once.
+  rateLimits: false,
 });
 
 process.on('message', (command: EmulatorCommand) => {

@@ -7,6 +7,7 @@
 /** Deribit error codes this library knows by name. */
 export const ErrorCode = {
   authorizationRequired: 10000,
+  orderNotFound: 10004,
   tooManyRequests: 10028,
   retry: 10040,
   settlementInProgress: 10041,
@@ -36,6 +37,7 @@ export const ErrorCode = {
 /** Canonical Deribit message for each known error code. */
 export const errorMessages: Readonly<Record<number, string>> = {
   10000: 'authorization_required',
+  10004: 'order_not_found',
   10028: 'too_many_requests',
   10040: 'retry',
   10041: 'settlement_in_progress',

@@ -3,17 +3,22 @@
  * @module
  */
 
-import { parseScope, type Scope } from '../scope.js';
+import { type Grant, parseGrant } from './grant.js';
 import type { EmulatorAccount } from './types.js';
 
-/** The widest scope a main-account key gets unless configured otherwise. */
-export const DEFAULT_MAX_SCOPE = 'mainaccount account:read_write trade:read_write wallet:read_write';
+/**
+ * The widest scope a main-account key gets unless configured otherwise: every area read_write, as the
+ * production example `account:read_write block_trade:read_write … custody:read_write … wallet:read_write`.
+ */
+export const DEFAULT_MAX_SCOPE =
+  'account:read_write block_trade:read_write custody:read_write mainaccount trade:read_write wallet:read_write';
 
 /** The key the emulator accepts when `accounts` is omitted. */
 export const DEFAULT_ACCOUNT = {
   clientId: 'emulator-client-id',
   clientSecret: 'emulator-client-secret',
   id: 100001,
+  name: 'emulator',
   subaccounts: [100002, 100003],
   maxScope: DEFAULT_MAX_SCOPE,
 } as const satisfies EmulatorAccount;
@@ -29,7 +34,9 @@ export interface ResolvedAccount {
   /** Subaccount ids reachable through `public/exchange_token`. */
   readonly subaccounts: ReadonlySet<number>;
   /** The widest scope, parsed. */
-  readonly maxScope: Scope;
+  readonly maxScope: Grant;
+  /** The key's name (`name:KEYNAME` in every grant), if it has one. */
+  readonly keyName: string | undefined;
 }
 
 /** Lookup of accounts by `client_id`. */
@@ -44,7 +51,8 @@ export class AccountRegistry {
         clientSecret: account.clientSecret,
         id: account.id ?? 1000 + index * 10,
         subaccounts: new Set(account.subaccounts ?? []),
-        maxScope: parseScope(account.maxScope ?? DEFAULT_MAX_SCOPE),
+        maxScope: parseGrant(account.maxScope ?? DEFAULT_MAX_SCOPE),
+        keyName: account.name,
       });
     });
   }

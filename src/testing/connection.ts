@@ -1,57 +1,26 @@
 /**
- * One client socket of the emulator: frame parsing, the JSON-RPC envelope, dispatch to method
- * handlers (in arrival order), server heartbeats and fault behaviour (frozen, failing, delayed).
- *
- * Malformed input, each answered with `id: null` unless a valid id could be read:
- * - binary frame, or text that is not JSON → `-32700 Parse error`;
- * - a frame over {@link MAX_FRAME_BYTES} → `-32600 request entity too large` (id echoed when readable);
- * - JSON that is not an object, an id that is neither a string nor an integer, or a missing/empty
- *   `method` → `-32600 Invalid Request` with `data.reason`;
- * - `params` present but not an object (Deribit takes named params only) → `-32602 Invalid params`,
- *   `data.param: 'params'`.
- * A missing `jsonrpc` member is tolerated; a missing `id` is answered with `id: null`.
+ * One client socket of the emulator: the JSON-RPC envelope, dispatch to method handlers (in arrival
+ * order), rate limits, server heartbeats and fault behaviour (frozen, failing, delayed). Frames are read
+ * by `frames.ts`, the auth a request arrives with by `request-auth.ts`.
  * @module
  */
 
 import type { RawData, WebSocket } from 'ws';
 import { ErrorCode } from '../codes.js';
 import type { ConnectionHandle, EmulatorCore } from './core.js';
-import { invalidParams, invalidRequest, type RpcErrorObject, RpcFailure, unauthorized } from './errors.js';
+import { type RpcErrorObject, RpcFailure, tokenExpired, unauthorized } from './errors.js';
+import { parseFrame, type ReplyId, type RequestId } from './frames.js';
 import { redact } from './log.js';
 import type { MethodSpec } from './methods/types.js';
 import { NO_RESPONSE } from './methods/types.js';
-import { type AuthSession, TokenStore } from './tokens.js';
-import { CloseCode, MAX_FRAME_BYTES, type RequestAuth } from './types.js';
-
-type RequestId = string | number | null;
+import { resolveAuth } from './request-auth.js';
+import type { AuthSession } from './tokens.js';
+import { CloseCode } from './types.js';
 
 interface QueuedFrame {
   readonly data: RawData;
   readonly isBinary: boolean;
   readonly usIn: number;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function frameLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
-  return data.byteLength;
-}
-
-function frameText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
-
-/** A valid JSON-RPC id, `null` when absent, or `undefined` when present but invalid. */
-function readId(message: Record<string, unknown>): RequestId | undefined {
-  const id = message['id'];
-  if (id === undefined || id === null) return null;
-  if (typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id))) return id;
-  return undefined;
 }
 
 const HEARTBEAT_TEST_REQUEST = '{"jsonrpc":"2.0","method":"heartbeat","params":{"type":"test_request"}}';
@@ -80,7 +49,11 @@ export class Connection implements ConnectionHandle {
   readonly #ws: WebSocket;
   readonly #core: EmulatorCore;
   readonly #methods: ReadonlyMap<string, MethodSpec>;
+  /** Credit-pool owner of this socket's unauthenticated requests. */
+  readonly #address: string;
   #busy = false;
+  /** The server has begun closing this socket. */
+  #ending = false;
   readonly #queue: QueuedFrame[] = [];
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   #awaitingTest = false;
@@ -92,9 +65,17 @@ export class Connection implements ConnectionHandle {
    * @param ws The accepted socket.
    * @param core Shared emulator state.
    * @param methods Method table.
+   * @param remoteAddress The client's address: unauthenticated requests draw from its credit pools.
    */
-  constructor(id: number, ws: WebSocket, core: EmulatorCore, methods: ReadonlyMap<string, MethodSpec>) {
+  constructor(
+    id: number,
+    ws: WebSocket,
+    core: EmulatorCore,
+    methods: ReadonlyMap<string, MethodSpec>,
+    remoteAddress: string,
+  ) {
     this.id = id;
+    this.#address = `address:${remoteAddress}`;
     this.#ws = ws;
     this.#core = core;
     this.#methods = methods;
@@ -115,6 +96,7 @@ export class Connection implements ConnectionHandle {
   /** Close with a close frame. */
   close(code: number, reason: string): void {
     if (this.closed) return;
+    this.#ending = true;
     this.disableHeartbeat();
     this.#ws.close(code, reason);
   }
@@ -189,87 +171,25 @@ export class Connection implements ConnectionHandle {
   }
 
   #handleFrame(data: RawData, isBinary: boolean, usIn: number): void {
-    if (this.closed) return;
+    // Once the server has begun closing (logout, rate limit, fault), later frames are not served.
+    if (this.closed || this.#ending) return;
     this.#receivedSinceTick = true;
-    if (isBinary) {
-      this.#reply(
-        null,
-        { code: ErrorCode.parseError, message: 'Parse error', data: { reason: 'binary frame' } },
-        usIn,
-      );
+    const frame = parseFrame(data, isBinary, this.#core.settings.maxFrameBytes);
+    if (!frame.ok) {
+      this.#reply(frame.id, frame.error, usIn);
       return;
     }
-    const text = frameText(data);
-    let message: unknown;
-    let parsed = true;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      parsed = false;
-    }
-    if (frameLength(data) > MAX_FRAME_BYTES) {
-      // Echo the id when the frame is readable, so the caller's request does not hang.
-      const id = parsed && isRecord(message) ? (readId(message) ?? null) : null;
-      const error = new RpcFailure(ErrorCode.invalidRequest, {
-        reason: `frame over ${MAX_FRAME_BYTES} bytes`,
-      });
-      this.#reply(id, error.toJSON(), usIn);
-      return;
-    }
-    if (!parsed) {
-      this.#reply(null, new RpcFailure(ErrorCode.parseError, { reason: 'invalid JSON' }).toJSON(), usIn);
-      return;
-    }
-    if (!isRecord(message)) {
-      this.#reply(null, invalidRequest('a request must be a JSON object').toJSON(), usIn);
-      return;
-    }
-    const id = readId(message);
-    if (id === undefined) {
-      this.#reply(null, invalidRequest('id must be a string or an integer').toJSON(), usIn);
-      return;
-    }
-    const method = message['method'];
-    if (typeof method !== 'string' || method === '') {
-      this.#reply(id, invalidRequest('method must be a non-empty string').toJSON(), usIn);
-      return;
-    }
-    const rawParams = message['params'] ?? {};
-    if (!isRecord(rawParams)) {
-      this.#reply(id, invalidParams('params', 'params must be an object (named params only)').toJSON(), usIn);
-      return;
-    }
-    this.#dispatch(id, method, rawParams, usIn);
+    this.#dispatch(frame.id, frame.method, frame.params, usIn);
   }
 
   #dispatch(id: RequestId, method: string, rawParams: Record<string, unknown>, usIn: number): void {
     const core = this.#core;
-    // Work out the auth the request arrives with (explicit access_token wins over the socket's).
-    let params: Record<string, unknown> = rawParams;
-    let authState: RequestAuth;
-    let session: AuthSession | undefined;
-    let authFailure: string | undefined;
-    const explicit = rawParams['access_token'];
-    if (explicit !== undefined) {
-      const { access_token: _dropped, ...rest } = rawParams;
-      params = rest;
-    }
-    const check =
-      typeof explicit === 'string'
-        ? core.tokens.checkAccess(explicit, this.id)
-        : this.auth
-          ? TokenStore.checkSession(this.auth)
-          : undefined;
-    if (check?.ok) {
-      authState = typeof explicit === 'string' ? 'token' : 'socket';
-      session = check.session;
-    } else if (check) {
-      authState = check.state;
-      authFailure = check.reason;
-    } else {
-      authState = 'none';
-      authFailure = explicit === undefined ? 'authorization required' : 'access_token must be a string';
-    }
+    const {
+      params,
+      state: authState,
+      session,
+      failure: authFailure,
+    } = resolveAuth(core.tokens, this, rawParams);
 
     const logged = redact(rawParams);
     core.record({ at: Date.now(), connectionId: this.id, method, params: logged, id, auth: authState });
@@ -295,14 +215,16 @@ export class Connection implements ConnectionHandle {
       if (failure.close) this.close(CloseCode.fault, 'injected fault');
       return;
     }
+    const dry = core.rateLimits.charge(method, session ? `subject:${session.subjectId}` : this.#address);
+    if (dry !== undefined) {
+      this.#tooManyRequests(id, usIn);
+      if (core.hasListeners('rateLimited'))
+        core.emitEvent('rateLimited', { connectionId: this.id, method, pool: dry });
+      return;
+    }
     if (method === 'public/auth' && core.faults.rateLimitedAuths > 0) {
       core.faults.rateLimitedAuths -= 1;
-      this.#reply(
-        id,
-        new RpcFailure(ErrorCode.tooManyRequests, { reason: 'rate limit exceeded' }).toJSON(),
-        usIn,
-      );
-      this.close(CloseCode.rateLimited, 'too_many_requests');
+      this.#tooManyRequests(id, usIn);
       return;
     }
     const spec = this.#methods.get(method);
@@ -315,7 +237,8 @@ export class Connection implements ConnectionHandle {
       return;
     }
     if (spec.private && !session) {
-      this.#reply(id, unauthorized(authFailure ?? 'authorization required').toJSON(), usIn);
+      const refusal = authState === 'expired' ? tokenExpired() : unauthorized(authFailure ?? 'no auth');
+      this.#replyFailure(id, method, refusal, usIn);
       return;
     }
 
@@ -345,6 +268,12 @@ export class Connection implements ConnectionHandle {
     this.#finish(id, method, outcome, usIn);
   }
 
+  /** Out of credits: `10028 too_many_requests`, then the socket is closed, as Deribit ends the session. */
+  #tooManyRequests(id: RequestId, usIn: number): void {
+    this.#reply(id, new RpcFailure(ErrorCode.tooManyRequests).toJSON(), usIn);
+    this.close(CloseCode.rateLimited, 'too_many_requests');
+  }
+
   #finish(id: RequestId, method: string, result: unknown, usIn: number): void {
     if (result === NO_RESPONSE) return;
     this.#send(method, this.#envelope(id, 'result', result, usIn));
@@ -357,16 +286,19 @@ export class Connection implements ConnectionHandle {
         : new RpcFailure(ErrorCode.internalServerError, {
             reason: error instanceof Error ? error.message : String(error),
           });
+    if (failure.why !== undefined && this.#core.hasListeners('unauthorized')) {
+      this.#core.emitEvent('unauthorized', { connectionId: this.id, method, reason: failure.why });
+    }
     this.#send(method, this.#envelope(id, 'error', failure.toJSON(), usIn));
   }
 
-  #reply(id: RequestId, error: RpcErrorObject, usIn: number): void {
+  #reply(id: ReplyId, error: RpcErrorObject, usIn: number): void {
     if (this.frozen || this.closed) return;
     this.#ws.send(this.#envelope(id, 'error', error, usIn));
   }
 
   /** One JSON.stringify per response. */
-  #envelope(id: RequestId, kind: 'result' | 'error', payload: unknown, usIn: number): string {
+  #envelope(id: ReplyId, kind: 'result' | 'error', payload: unknown, usIn: number): string {
     const usOut = this.#core.micros();
     return JSON.stringify(
       kind === 'result'

@@ -8,6 +8,8 @@ import type { AccountRegistry } from './accounts.js';
 import type { Faults } from './faults.js';
 import type { NonceStore } from './nonces.js';
 import type { OrderBook } from './orders.js';
+import type { PositionBook } from './positions.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { AuthSession, TokenStore } from './tokens.js';
 import type { EmulatorEvents, ReceivedMessage } from './types.js';
 
@@ -19,6 +21,8 @@ export interface CoreSettings {
   readonly testnet: boolean;
   /** Smallest heartbeat interval, seconds. */
   readonly minHeartbeatInterval: number;
+  /** Largest request frame, bytes; larger ones get `-32600 request entity too large` without an id. */
+  readonly maxFrameBytes: number;
 }
 
 /** Options of {@link EmulatorCore.publish}. */
@@ -57,8 +61,14 @@ export interface EmulatorCore {
   readonly tokens: TokenStore;
   /** Fault-injection state. */
   readonly faults: Faults;
+  /** Credit pools. */
+  readonly rateLimits: RateLimiter;
   /** Orders. */
   readonly orders: OrderBook;
+  /** Positions built from fills. */
+  readonly positions: PositionBook;
+  /** Mark prices set by `setMarkPrice` (market orders fill at them). */
+  readonly markPrices: Map<string, number>;
   /** Used `client_signature` nonces. */
   readonly nonces: NonceStore;
   /** Run-time settings. */

@@ -11,21 +11,34 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AccountRegistry, DEFAULT_ACCOUNT } from './accounts.js';
 import { Connection } from './connection.js';
-import type { ConnectionHandle, CoreSettings, EmulatorCore, PublishFilter } from './core.js';
+import type { ConnectionHandle, CoreSettings, EmulatorCore } from './core.js';
 import { type ChannelRefusal, type FailNextOptions, Faults, type InjectedError } from './faults.js';
+import { ConnectionHub } from './hub.js';
 import { ReceivedLog } from './log.js';
 import { createMethodTable } from './methods/index.js';
-import { isPrivateChannel } from './methods/subscriptions.js';
+import { canonicalMethod } from './methods/names.js';
 import type { Handler, MethodSpec } from './methods/types.js';
 import { NonceStore } from './nonces.js';
+import { cancelOrders, type FillOptions, fillOpenOrder } from './order-events.js';
 import { OrderBook } from './orders.js';
+import { PositionBook } from './positions.js';
+import { RateLimiter } from './rate-limit.js';
 import { type TokenSettings, TokenStore } from './tokens.js';
-import { CloseCode, type EmulatorEvents, type EmulatorOptions, type ReceivedMessage } from './types.js';
+import {
+  CloseCode,
+  type EmulatorEvents,
+  type EmulatorOptions,
+  MAX_FRAME_BYTES,
+  type ReceivedMessage,
+} from './types.js';
 
 /** The WebSocket path, as on Deribit. */
 export const WS_PATH = '/ws/api/v2';
 
-/** Largest frame `ws` reads at all (bigger frames close the socket with 1009); 32 kB+ frames get -32600. */
+/**
+ * Frames `ws` reads at all are capped at this or twice `maxFrameBytes`, whichever is larger (bigger frames
+ * close the socket with 1009); frames over `maxFrameBytes` are read and answered with -32600.
+ */
 const WS_MAX_PAYLOAD = 1024 * 1024;
 /** How long `close()` waits for clients to answer the close frame before severing them. */
 const CLOSE_GRACE_MS = 1000;
@@ -41,6 +54,7 @@ const DEFAULTS = {
   maxSessionsPerKey: 16,
   version: '1.2.26-emulator',
   receivedLogLimit: 10_000,
+  maxFrameBytes: MAX_FRAME_BYTES,
 } as const;
 
 /** Options of {@link DeribitEmulator.publish}. */
@@ -57,8 +71,8 @@ function micros(): number {
  * A Deribit-compatible WebSocket server for tests. Start with {@link DeribitEmulator.start}; always
  * `await emu.close()`.
  *
- * Events (see {@link EmulatorEvents}): `connection`, `request`, `auth`, `disconnect`, `logout`,
- * `cancelOnDisconnect`, `heartbeat`.
+ * Events (see {@link EmulatorEvents}): `connection`, `request`, `auth`, `unauthorized`, `rateLimited`,
+ * `disconnect`, `logout`, `cancelOnDisconnect`, `heartbeat`.
  */
 export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
   /** `ws://HOST:PORT/ws/api/v2`. */
@@ -74,7 +88,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
   readonly #faults: Faults;
   readonly #methods: Map<string, MethodSpec>;
   readonly #log: ReceivedLog;
-  readonly #connections = new Map<number, Connection>();
+  readonly #connections = new ConnectionHub();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #maxConnections: number;
   #pendingUpgrades = 0;
@@ -102,18 +116,22 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
       version: options.version ?? DEFAULTS.version,
       testnet: options.testnet ?? DEFAULTS.testnet,
       minHeartbeatInterval: options.minHeartbeatInterval ?? DEFAULTS.minHeartbeatInterval,
+      maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
     };
     const faults = this.#faults;
     this.#core = {
       accounts: new AccountRegistry(options.accounts ?? [DEFAULT_ACCOUNT]),
       tokens: this.#tokens,
       faults,
+      rateLimits: new RateLimiter(options.rateLimits),
       orders: new OrderBook(),
+      positions: new PositionBook(),
+      markPrices: new Map(),
       nonces: new NonceStore(),
       settings,
       now: () => Date.now() + faults.clockSkew,
       micros: () => micros() + faults.clockSkew * 1000,
-      publish: (channel, data, filter) => this.#publish(channel, data, filter),
+      publish: (channel, data, filter) => this.#connections.publish(channel, data, filter),
       emitEvent: (event, ...args) => {
         (this as EventEmitter).emit(event, ...args);
       },
@@ -132,7 +150,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
       noServer: true,
       perMessageDeflate: false,
       clientTracking: false,
-      maxPayload: WS_MAX_PAYLOAD,
+      maxPayload: Math.max(WS_MAX_PAYLOAD, 2 * settings.maxFrameBytes),
     });
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.#onUpgrade(request, socket, head),
@@ -194,30 +212,20 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
         return;
       }
       const id = this.#nextConnectionId++;
-      const connection = new Connection(id, ws, this.#core, this.#methods);
-      this.#connections.set(id, connection);
+      const address = request.socket.remoteAddress ?? 'unknown';
+      const connection = new Connection(id, ws, this.#core, this.#methods, address);
+      this.#connections.add(connection);
       this.emit('connection', { connectionId: id });
     });
   }
 
   #onConnectionClosed(handle: ConnectionHandle, code: number, reason: string): void {
-    const connection = this.#connections.get(handle.id);
-    this.#connections.delete(handle.id);
+    const connection = this.#connections.remove(handle.id);
     const session = handle.auth;
     if (!handle.loggedOut && handle.cod.enabled && session) {
       const scope = handle.cod.scope;
-      const cancelled = this.#core.orders.cancelWhere(
-        session.subjectId,
-        scope === 'connection' ? handle.id : undefined,
-        this.#core.now(),
-      );
-      for (const order of cancelled) {
-        this.#publish(
-          `user.orders.${order.instrument_name}.raw`,
-          { ...order },
-          { subjectId: session.subjectId },
-        );
-      }
+      const connectionId = scope === 'connection' ? handle.id : undefined;
+      const cancelled = cancelOrders(this.#core, session.subjectId, connectionId, 'cancel_on_disconnect');
       this.emit('cancelOnDisconnect', {
         connectionId: handle.id,
         subjectId: session.subjectId,
@@ -276,24 +284,6 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
 
   // ---------------------------------------------------------------- notifications
 
-  #publish(channel: string, data: unknown, filter: PublishFilter | undefined): number {
-    let text: string | undefined;
-    let delivered = 0;
-    const privateChannel = isPrivateChannel(channel);
-    const subjectId = filter?.subjectId;
-    for (const connection of this.#connections.values()) {
-      if (!connection.channels.has(channel)) continue;
-      if (privateChannel || subjectId !== undefined) {
-        const auth = connection.auth;
-        if (!auth || !TokenStore.checkSession(auth).ok) continue;
-        if (subjectId !== undefined && auth.subjectId !== subjectId) continue;
-      }
-      text ??= JSON.stringify({ jsonrpc: '2.0', method: 'subscription', params: { channel, data } });
-      if (connection.sendText(text)) delivered += 1;
-    }
-    return delivered;
-  }
-
   /**
    * Send `{"method":"subscription","params":{channel,data}}` to every socket subscribed to `channel`.
    * `user.*` channels reach only sockets whose auth is currently valid; `subjectId` narrows delivery
@@ -301,7 +291,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
    * @returns How many sockets it was sent to.
    */
   publish(channel: string, data: unknown, options: PublishOptions = {}): number {
-    return this.#publish(channel, data, options);
+    return this.#connections.publish(channel, data, options);
   }
 
   // ---------------------------------------------------------------- inspection
@@ -323,7 +313,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
 
   /** Ids of the open sockets, in connection order. */
   get connectionIds(): number[] {
-    return [...this.#connections.keys()];
+    return this.#connections.ids();
   }
 
   /** Names of the named sessions `clientId` holds, oldest first. */
@@ -338,7 +328,25 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
 
   /** Open orders of a subject (as `private/get_open_orders_by_currency` would list them, all currencies). */
   openOrders(subjectId: number): ReadonlyArray<Record<string, unknown>> {
-    return this.#core.orders.open(subjectId).map((order) => ({ ...order }));
+    return this.#core.orders.list(subjectId, () => true).map((order) => ({ ...order }));
+  }
+
+  // ---------------------------------------------------------------- market
+
+  /**
+   * Fill an open order as a counterparty would (the emulator has no matching engine): `amount` (default:
+   * all that is left) at `price` (default: the order's limit price). The order, trade and change
+   * notifications go out on every `user.*` channel family, and the position is updated.
+   * @returns The trade, as `user.trades.*` carries it.
+   * @throws Error when `orderId` is not an open order, or `amount` is not in (0, left].
+   */
+  fill(orderId: string, options: FillOptions = {}): Record<string, unknown> {
+    return { ...fillOpenOrder(this.#core, orderId, options) };
+  }
+
+  /** The price market orders on `instrument` fill at (default {@link DEFAULT_MARK_PRICE}). */
+  setMarkPrice(instrument: string, price: number): void {
+    this.#core.markPrices.set(instrument, price);
   }
 
   /** The server clock, ms (real clock + skew). */
@@ -358,7 +366,8 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
    * promise of it), or throws `RpcFailure`. `private: true` makes the dispatcher require auth.
    */
   addMethod(method: string, handler: Handler, options: { readonly private?: boolean } = {}): void {
-    this.#methods.set(method, { private: options.private ?? method.startsWith('private/'), handler });
+    const name = canonicalMethod(method);
+    this.#methods.set(name, { private: options.private ?? name.startsWith('private/'), handler });
   }
 
   // ---------------------------------------------------------------- faults
@@ -396,7 +405,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
    * `{ close: true }` the socket is closed (code 4001) right after the error is sent.
    */
   failNext(method: string, count: number, error: InjectedError, options: FailNextOptions = {}): void {
-    this.#faults.failNext(method, count, error, options);
+    this.#faults.failNext(canonicalMethod(method), count, error, options);
   }
 
   /** The next `count` `public/auth` calls get `10028 too_many_requests`, then their socket is closed (4029). */
@@ -406,7 +415,7 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
 
   /** Delay every response to `method` by `ms` (the call is handled at once; only the answer waits). */
   delay(method: string, ms: number): void {
-    this.#faults.delays.set(method, ms);
+    this.#faults.delays.set(canonicalMethod(method), ms);
   }
 
   /** Remove every {@link delay}. */

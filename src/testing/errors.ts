@@ -30,17 +30,24 @@ export class RpcFailure extends Error {
   readonly code: number;
   /** `error.data`, when any. */
   readonly data: unknown;
+  /**
+   * Why the emulator refused, for tests: never sent on the wire (Deribit's 13009 carries no reason);
+   * reported by the emulator's `unauthorized` event.
+   */
+  readonly why: string | undefined;
 
   /**
    * @param code Deribit error code.
    * @param data `error.data`; omitted from the response when `undefined`.
    * @param message Overrides the canonical message from `errorMessages`.
+   * @param why See {@link RpcFailure.why}.
    */
-  constructor(code: number, data?: unknown, message?: string) {
+  constructor(code: number, data?: unknown, message?: string, why?: string) {
     super(message ?? errorMessages[code] ?? `error ${code}`);
     this.name = 'RpcFailure';
     this.code = code;
     this.data = data;
+    this.why = why;
   }
 
   /** The response's `error` member. */
@@ -56,9 +63,25 @@ export function invalidParams(param: string, reason: string): RpcFailure {
   return new RpcFailure(ErrorCode.invalidParams, { reason, param });
 }
 
-/** `13009 unauthorized` with a reason. */
-export function unauthorized(reason: string): RpcFailure {
-  return new RpcFailure(ErrorCode.unauthorized, { reason });
+/**
+ * `13009 unauthorized` as production sends it: `{"code":13009,"message":"unauthorized"}`, no `data`.
+ * `why` is reported only through the emulator's `unauthorized` event.
+ */
+export function unauthorized(why: string): RpcFailure {
+  return new RpcFailure(ErrorCode.unauthorized, undefined, undefined, why);
+}
+
+/** The reason Deribit's error docs give for an expired access token (the one 13009 reason documented). */
+export const TOKEN_EXPIRED = 'token has expired';
+
+/** `13009` for an expired access token, with the `data` Deribit documents for that case. */
+export function tokenExpired(): RpcFailure {
+  return new RpcFailure(
+    ErrorCode.unauthorized,
+    { reason: TOKEN_EXPIRED, param: 'access_token' },
+    undefined,
+    TOKEN_EXPIRED,
+  );
 }
 
 /** `13021 forbidden` with a reason. */

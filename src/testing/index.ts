@@ -15,8 +15,20 @@ export { DeribitEmulator, type PublishOptions, WS_PATH } from './emulator.js';
 export { type RpcErrorData, type RpcErrorObject, RpcFailure } from './errors.js';
 export type { ChannelRefusal, FailNextOptions, InjectedError } from './faults.js';
 export { SIGNATURE_WINDOW_MS } from './methods/auth.js';
+export { DEFAULT_MARK_PRICE } from './methods/orders.js';
 export { MAX_CHANNELS_PER_REQUEST } from './methods/subscriptions.js';
 export type { CallContext, Handler } from './methods/types.js';
+export type { FillOptions } from './order-events.js';
+export type { EmulatedOrder, EmulatedTrade } from './orders.js';
+export type { EmulatedPosition } from './positions.js';
+export {
+  type CreditPool,
+  DERIBIT_MATCHING_POOL,
+  DERIBIT_NON_MATCHING_POOL,
+  MATCHING_ENGINE_METHODS,
+  type PoolName,
+  type RateLimitOptions,
+} from './rate-limit.js';
 export {
   CloseCode,
   type CodScope,

@@ -7,7 +7,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { formatScope, type Scope } from '../scope.js';
+import { TOKEN_EXPIRED } from './errors.js';
+import { formatGrant, type Grant } from './grant.js';
 
 /** One auth session: what a socket or a token refers to. */
 export interface AuthSession {
@@ -18,16 +19,16 @@ export interface AuthSession {
   /** The subject (user id) it acts as. */
   readonly subjectId: number;
   /** Granted scope (replaced when a named session is re-authenticated). */
-  scope: Scope;
-  /** `formatScope(scope)`. */
+  scope: Grant;
+  /** `formatGrant(scope)`: the `scope` text of auth results. */
   scopeText: string;
   /** The session name for `session:NAME` scopes; `undefined` for connection-scoped ones. */
   readonly name: string | undefined;
   /**
-   * For connection-scoped sessions: the socket it is bound to. `undefined` until first bound (tokens
-   * from `exchange_token` bind on their first `public/auth grant_type=refresh_token`).
+   * For connection-scoped sessions: the socket the tokens were granted on (by `public/auth` or
+   * `public/exchange_token`); they work on no other. `undefined` for named sessions.
    */
-  boundConnection: number | undefined;
+  readonly boundConnection: number | undefined;
   /** `false` once invalidated (logout, eviction, socket closed for connection scope). */
   alive: boolean;
   /** The newest access token: a socket authenticated with this session uses it. */
@@ -79,9 +80,9 @@ export type TokenCheck =
 export interface IssueInput {
   readonly clientId: string;
   readonly subjectId: number;
-  readonly scope: Scope;
-  /** The socket to bind a connection-scoped session to; `undefined` leaves it unbound. */
-  readonly connectionId: number | undefined;
+  readonly scope: Grant;
+  /** The socket the tokens are granted on: a connection-scoped session is bound to it. */
+  readonly connectionId: number;
 }
 
 /** Tunables read on every issue, so runtime setters take effect for new tokens. */
@@ -120,7 +121,7 @@ export class TokenStore {
    * Creating a named session beyond the budget evicts the key's oldest one silently.
    */
   issue(input: IssueInput): IssuedTokens {
-    const scopeText = formatScope(input.scope);
+    const scopeText = formatGrant(input.scope);
     let session: AuthSession | undefined;
     const name = input.scope.sessionName;
     if (name !== undefined) {
@@ -145,7 +146,7 @@ export class TokenStore {
       }
     } else {
       session = this.#newSession(input, scopeText, undefined);
-      if (input.connectionId !== undefined) this.bind(session, input.connectionId);
+      this.#bind(session);
     }
     return this.#issuePair(session);
   }
@@ -159,7 +160,7 @@ export class TokenStore {
       scope: input.scope,
       scopeText,
       name,
-      boundConnection: undefined,
+      boundConnection: name === undefined ? input.connectionId : undefined,
       alive: true,
       current: undefined,
       accessTokens: new Set(),
@@ -190,9 +191,10 @@ export class TokenStore {
     return { session, access, refresh, expiresIn };
   }
 
-  /** Bind a connection-scoped session to a socket: it dies when that socket closes. */
-  bind(session: AuthSession, connectionId: number): void {
-    session.boundConnection = connectionId;
+  /** A connection-scoped session dies when the socket it is bound to closes. */
+  #bind(session: AuthSession): void {
+    const connectionId = session.boundConnection;
+    if (connectionId === undefined) return;
     let set = this.#byConnection.get(connectionId);
     if (!set) {
       set = new Set();
@@ -201,38 +203,41 @@ export class TokenStore {
     set.add(session);
   }
 
-  /** Look up a refresh token without using it (for exchange and fork). */
-  peekRefresh(value: string): TokenCheck {
+  /**
+   * Look up a refresh token sent on socket `connectionId` without using it (for exchange and fork). A
+   * connection-scoped token sent on another socket is refused, as Deribit refuses it.
+   */
+  peekRefresh(value: string, connectionId: number): TokenCheck {
     const token = this.#refresh.get(value);
     if (!token) return { ok: false, state: 'invalid', reason: 'invalid refresh token' };
     if (!token.session.alive)
       return { ok: false, state: 'invalid', reason: 'refresh token has been invalidated' };
     if (token.expiresAt <= Date.now())
-      return { ok: false, state: 'expired', reason: 'refresh token has expired' };
-    return { ok: true, session: token.session };
+      return { ok: false, state: 'invalid', reason: 'refresh token has expired' };
+    return TokenStore.#onItsConnection(token.session, connectionId);
+  }
+
+  /** A connection-scoped session is usable only on the socket it was granted on. */
+  static #onItsConnection(session: AuthSession, connectionId: number): TokenCheck {
+    if (session.boundConnection === undefined || session.boundConnection === connectionId) {
+      return { ok: true, session };
+    }
+    return { ok: false, state: 'invalid', reason: 'connection-scoped token used on another connection' };
   }
 
   /**
    * Use a refresh token (single use) on socket `connectionId` and issue a new pair in the same session.
-   * A connection-scoped session must be bound to this socket (or still unbound: it binds now), and its
-   * previous tokens are invalidated. A named session keeps older access tokens until they expire.
+   * A connection-scoped session must be bound to this socket, and its previous tokens are invalidated.
+   * A named session keeps older access tokens until they expire.
    */
   refresh(
     value: string,
     connectionId: number,
   ): { ok: true; tokens: IssuedTokens } | Extract<TokenCheck, { ok: false }> {
-    const check = this.peekRefresh(value);
+    const check = this.peekRefresh(value, connectionId);
     if (!check.ok) return check;
     const session = check.session;
     if (session.name === undefined) {
-      if (session.boundConnection !== undefined && session.boundConnection !== connectionId) {
-        return {
-          ok: false,
-          state: 'invalid',
-          reason: 'connection-scoped token belongs to another connection',
-        };
-      }
-      if (session.boundConnection === undefined) this.bind(session, connectionId);
       for (const old of session.accessTokens) this.#access.delete(old.value);
       session.accessTokens.clear();
       for (const old of session.refreshTokens) this.#refresh.delete(old.value);
@@ -252,17 +257,9 @@ export class TokenStore {
     if (!token) return { ok: false, state: 'invalid', reason: 'invalid token' };
     const session = token.session;
     if (!session.alive) return { ok: false, state: 'invalid', reason: 'token has been invalidated' };
-    if (session.name === undefined && session.boundConnection !== connectionId) {
-      return {
-        ok: false,
-        state: 'invalid',
-        reason:
-          session.boundConnection === undefined
-            ? 'connection-scoped token is not bound yet: use public/auth grant_type=refresh_token first'
-            : 'connection-scoped token belongs to another connection',
-      };
-    }
-    if (token.expiresAt <= Date.now()) return { ok: false, state: 'expired', reason: 'token has expired' };
+    const bound = TokenStore.#onItsConnection(session, connectionId);
+    if (!bound.ok) return bound;
+    if (token.expiresAt <= Date.now()) return { ok: false, state: 'expired', reason: TOKEN_EXPIRED };
     return { ok: true, session };
   }
 
@@ -271,7 +268,7 @@ export class TokenStore {
     if (!session.alive || !session.current)
       return { ok: false, state: 'invalid', reason: 'token has been invalidated' };
     if (session.current.expiresAt <= Date.now())
-      return { ok: false, state: 'expired', reason: 'token has expired' };
+      return { ok: false, state: 'expired', reason: TOKEN_EXPIRED };
     return { ok: true, session };
   }
 

@@ -3,6 +3,8 @@
  * @module
  */
 
+import type { PoolName, RateLimitOptions } from './rate-limit.js';
+
 /** One API key the emulator accepts. */
 export interface EmulatorAccount {
   /** The `client_id` of the key. */
@@ -11,12 +13,17 @@ export interface EmulatorAccount {
   readonly clientSecret: string;
   /** The numeric user id of the key's own subject (default: assigned, 1000, 1010, …). */
   readonly id?: number | undefined;
+  /**
+   * The key's name: production adds `name:KEYNAME` to the scope of every grant (default: none, so no
+   * `name:` part; {@link DEFAULT_ACCOUNT} is named `emulator`). No whitespace.
+   */
+  readonly name?: string | undefined;
   /** Subaccount ids the key may `public/exchange_token` to (default: none). */
   readonly subaccounts?: readonly number[] | undefined;
   /**
-   * The widest scope this key can get (default
-   * `mainaccount account:read_write trade:read_write wallet:read_write`).
-   * Leave out `mainaccount` to model a subaccount key.
+   * The widest scope this key can get (default {@link DEFAULT_MAX_SCOPE}: `account`, `block_trade`,
+   * `custody`, `trade`, `wallet` all `read_write`, and `mainaccount`). Leave out `mainaccount` to model a
+   * subaccount key.
    */
   readonly maxScope?: string | undefined;
 }
@@ -45,6 +52,18 @@ export interface EmulatorOptions {
   readonly version?: string | undefined;
   /** Most entries kept in {@link DeribitEmulator.received} (default `10000`; oldest dropped first). */
   readonly receivedLogLimit?: number | undefined;
+  /**
+   * Largest request frame in bytes (default `32768`, Deribit's 32 kB). A larger frame is answered with
+   * `-32600 request entity too large` and no `id`, as Deribit does.
+   */
+  readonly maxFrameBytes?: number | undefined;
+  /**
+   * Deribit's credit-based rate limits (default: Deribit's documented defaults, see `rate-limit.ts`): the
+   * non-matching-engine pool (500 credits a request, 50,000 max, 10,000/s refill) and the default-tier
+   * matching-engine pool (burst 20, 5/s). Past a pool: `10028 too_many_requests`, then the socket closes
+   * (4029). `false` disables both (benchmarks); `{ nonMatching: false }` or `{ matching: false }` one.
+   */
+  readonly rateLimits?: RateLimitOptions | false | undefined;
 }
 
 /** How a request arrived, as recorded in {@link ReceivedMessage.auth}. */
@@ -112,13 +131,21 @@ export interface EmulatorEvents {
       readonly orderIds: readonly string[];
     },
   ];
+  /**
+   * A request was refused with `13009 unauthorized`. The wire error carries no reason (as on Deribit);
+   * `reason` says why, for tests (e.g. `connection-scoped token used on another connection`).
+   */
+  unauthorized: [{ readonly connectionId: number; readonly method: string; readonly reason: string }];
+  /** A request found its credit pool empty: it got `10028 too_many_requests` and its socket is closing. */
+  rateLimited: [{ readonly connectionId: number; readonly method: string; readonly pool: PoolName }];
   /** A heartbeat notification was sent (`type` `'heartbeat'` or `'test_request'`). */
   heartbeat: [{ readonly connectionId: number; readonly type: 'heartbeat' | 'test_request' }];
 }
 
 /**
- * Largest frame accepted, in bytes; larger ones get `-32600 request entity too large`. Defined here, not in
- * `connection.ts`, so the public types never reach that file's `ws` types (users need no `@types/ws`).
+ * Deribit's largest request frame (32 kB), the default of `maxFrameBytes`; larger ones get `-32600 request entity
+ * too large`. Defined here, not beside the frame reader, so the public types never reach `ws` types (users need no
+ * `@types/ws`).
  */
 export const MAX_FRAME_BYTES = 32_768;
 
@@ -132,6 +159,6 @@ export const CloseCode = {
   heartbeatTimeout: 4000,
   /** `failNext(…, { close: true })`. */
   fault: 4001,
-  /** `rateLimitAuth()`: `10028 too_many_requests`, then the socket is closed. */
+  /** Out of rate-limit credits, or `rateLimitAuth()`: `10028 too_many_requests`, then the socket is closed. */
   rateLimited: 4029,
 } as const;

@@ -60,9 +60,9 @@ describe('orders and account', () => {
       creation_timestamp: expect.any(Number),
     });
     const sold = ok<{ order: Order }>(
-      await client.call('private/sell', { instrument_name: 'ETH-PERPETUAL', amount: 1, type: 'market' }),
+      await client.call('private/sell', { instrument_name: 'ETH-PERPETUAL', amount: 1, price: 2000 }),
     );
-    expect(sold.order).toMatchObject({ direction: 'sell', price: 'market_price' });
+    expect(sold.order).toMatchObject({ direction: 'sell', price: 2000, order_state: 'open' });
     const btc = ok<Order[]>(await client.call('private/get_open_orders_by_currency', { currency: 'BTC' }));
     expect(btc.map((o) => o.order_id)).toEqual([placed.order.order_id]);
     const cancelled = ok<Order>(await client.call('private/cancel', { order_id: placed.order.order_id }));

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseScope } from '../../src/scope.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 import { type AuthResult, credentials, fails, login, ok, useEmulator } from '../helpers/emulator-fixture.js';
+import { refusalReasons, refused } from '../helpers/refusals.js';
 
 const fx = useEmulator();
 const summary = { currency: 'BTC' };
 const [subA] = DEFAULT_ACCOUNT.subaccounts;
 
 describe('public/exchange_token', () => {
-  it('returns an auth-shaped pair for a subaccount, usable on a new socket', async () => {
+  it('returns an auth-shaped pair for a subaccount, bound to the calling socket', async () => {
     await fx.start();
     const main = await fx.client();
     const { refresh_token } = await login(main);
@@ -20,28 +21,71 @@ describe('public/exchange_token', () => {
       expires_in: 900,
       access_token: expect.any(String),
     });
-    expect(parseScope(exchanged.scope).mainaccount).toBe(false);
-    // The calling socket still acts as the main account.
+    expect(parseScope(exchanged.scope)).toMatchObject({ mainaccount: false, connection: true });
+    // The calling socket still acts as the main account…
     expect(ok<{ id: number }>(await main.call('private/get_account_summary', summary)).id).toBe(
       DEFAULT_ACCOUNT.id,
     );
-    // A connection-scoped exchanged pair binds to the socket that refreshes with it first.
-    const sub = await fx.client();
-    await login(sub, { grant_type: 'refresh_token', refresh_token: exchanged.refresh_token });
-    expect(ok<{ id: number }>(await sub.call('private/get_account_summary', summary)).id).toBe(subA);
+    // …and can use the subaccount's token explicitly, or switch to it with the refresh token.
+    const explicit = { ...summary, access_token: exchanged.access_token };
+    expect(ok<{ id: number }>(await main.call('private/get_account_summary', explicit)).id).toBe(subA);
+    await login(main, { grant_type: 'refresh_token', refresh_token: exchanged.refresh_token });
+    expect(ok<{ id: number }>(await main.call('private/get_account_summary', summary)).id).toBe(subA);
   });
 
-  it('an unbound connection-scoped exchanged access token is refused until bound', async () => {
-    await fx.start();
+  it('a connection-scoped exchanged pair is refused on any other socket (13009), as Deribit documents', async () => {
+    const emu = await fx.start();
     const main = await fx.client();
     const { refresh_token } = await login(main);
     const exchanged = ok<AuthResult>(
       await main.call('public/exchange_token', { refresh_token, subject_id: subA }),
     );
     const other = await fx.client();
-    fails(
+    const reasons = refusalReasons(emu);
+    refused(
       await other.call('private/get_account_summary', { ...summary, access_token: exchanged.access_token }),
-      13009,
+    );
+    refused(
+      await other.call('public/auth', {
+        grant_type: 'refresh_token',
+        refresh_token: exchanged.refresh_token,
+      }),
+    );
+    expect(reasons).toEqual([
+      'connection-scoped token used on another connection',
+      'connection-scoped token used on another connection',
+    ]);
+    // Refusing it elsewhere did not use it up: it still works where it was granted.
+    await login(main, { grant_type: 'refresh_token', refresh_token: exchanged.refresh_token });
+  });
+
+  it('a connection-scoped refresh token cannot be exchanged from another socket', async () => {
+    const emu = await fx.start();
+    const main = await fx.client();
+    const { refresh_token } = await login(main);
+    const other = await fx.client();
+    const reasons = refusalReasons(emu);
+    refused(await other.call('public/exchange_token', { refresh_token, subject_id: subA }));
+    expect(reasons).toEqual(['connection-scoped token used on another connection']);
+    ok(await main.call('public/exchange_token', { refresh_token, subject_id: subA }));
+  });
+
+  it('a connection-scoped exchanged pair dies with the socket it was granted on', async () => {
+    const emu = await fx.start();
+    const main = await fx.client();
+    const { refresh_token } = await login(main, credentials({ scope: 'session:main' }));
+    const exchanged = ok<AuthResult>(
+      await main.call('public/exchange_token', { refresh_token, subject_id: subA, scope: 'trade:read' }),
+    );
+    expect(parseScope(exchanged.scope).connection).toBe(true);
+    const gone = new Promise((resolve) => emu.once('disconnect', resolve));
+    await main.close();
+    await gone;
+    // The named parent session lives on; the connection-scoped child does not.
+    const next = await fx.client();
+    await login(next, { grant_type: 'refresh_token', refresh_token });
+    refused(
+      await next.call('public/auth', { grant_type: 'refresh_token', refresh_token: exchanged.refresh_token }),
     );
   });
 
@@ -100,14 +144,27 @@ describe('public/fork_token', () => {
     );
   });
 
-  it('refuses a connection-scoped refresh token with 13009 and a clear reason', async () => {
-    await fx.start();
+  it('refuses a connection-scoped refresh token with 13009 (no data; the reason is in the event)', async () => {
+    const emu = await fx.start();
     const client = await fx.client();
     const { refresh_token } = await login(client);
-    const error = fails(await client.call('public/fork_token', { refresh_token, session_name: 'x' }), 13009);
-    expect(error.data).toMatchObject({ reason: expect.stringContaining('connection-scoped') });
+    const reasons = refusalReasons(emu);
+    refused(await client.call('public/fork_token', { refresh_token, session_name: 'x' }));
+    expect(reasons).toEqual([expect.stringContaining('connection-scoped')]);
     const noName = fails(await client.call('public/fork_token', { refresh_token }), -32602);
     expect(noName.data).toMatchObject({ param: 'session_name' });
+  });
+
+  it('a session-scoped refresh token forks from any socket; the fork works from any socket', async () => {
+    await fx.start();
+    const a = await fx.client();
+    const original = await login(a, credentials({ scope: 'session:orig' }));
+    const b = await fx.client();
+    const forked = ok<AuthResult>(
+      await b.call('public/fork_token', { refresh_token: original.refresh_token, session_name: 'f' }),
+    );
+    const c = await fx.client();
+    ok(await c.call('private/get_account_summary', { ...summary, access_token: forked.access_token }));
   });
 });
 

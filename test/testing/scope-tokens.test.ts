@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScope } from '../../src/scope.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 import { credentials, fails, login, ok, useEmulator } from '../helpers/emulator-fixture.js';
+import { refusalReasons, refused } from '../helpers/refusals.js';
 
 const fx = useEmulator();
 const summary = { currency: 'BTC' };
@@ -80,13 +81,23 @@ describe('granted scope', () => {
 });
 
 describe('connection vs session tokens', () => {
+  it('13009 has production\'s shape: {code, message: "unauthorized"} and no data', async () => {
+    const emu = await fx.start();
+    const client = await fx.client();
+    const reasons = refusalReasons(emu);
+    refused(await client.call('private/get_account_summary', summary));
+    refused(await client.call('private/get_account_summary', { ...summary, access_token: 'bogus' }));
+    expect(reasons).toEqual(['authorization required', 'invalid token']);
+  });
+
   it('a connection token is refused on another socket', async () => {
     await fx.start();
     const a = await fx.client();
     const { access_token } = await login(a);
     const b = await fx.client();
-    const error = fails(await b.call('private/get_account_summary', { ...summary, access_token }), 13009);
-    expect(error.data).toMatchObject({ reason: expect.stringContaining('another connection') });
+    const reasons = refusalReasons(fx.emu);
+    refused(await b.call('private/get_account_summary', { ...summary, access_token }));
+    expect(reasons).toEqual(['connection-scoped token used on another connection']);
     ok(await a.call('private/get_account_summary', { ...summary, access_token }));
   });
 
@@ -152,18 +163,20 @@ describe('connection vs session tokens', () => {
 });
 
 describe('expiry', () => {
-  it('expired access token → 13009 token has expired, on the socket and explicitly', async () => {
+  it('expired access token → 13009 with data.reason token has expired, on the socket and explicitly', async () => {
     const emu = await fx.start();
     const client = await fx.client();
     const { access_token, refresh_token } = await login(client, credentials({ scope: 'session:x' }));
     emu.expireAllTokens();
-    const onSocket = fails(await client.call('private/get_account_summary', summary), 13009);
-    expect(onSocket.data).toMatchObject({ reason: 'token has expired' });
-    const explicit = fails(
-      await client.call('private/get_account_summary', { ...summary, access_token }),
-      13009,
-    );
-    expect(explicit.data).toMatchObject({ reason: 'token has expired' });
+    // The one 13009 reason Deribit documents (its error docs), with the message production sends.
+    const expired = {
+      code: 13009,
+      message: 'unauthorized',
+      data: { reason: 'token has expired', param: 'access_token' },
+    };
+    expect(fails(await client.call('private/get_account_summary', summary), 13009)).toEqual(expired);
+    const explicit = await client.call('private/get_account_summary', { ...summary, access_token });
+    expect(explicit.error).toEqual(expired);
     // Refresh tokens outlive access tokens.
     await login(client, { grant_type: 'refresh_token', refresh_token });
     ok(await client.call('private/get_account_summary', summary));

@@ -4,11 +4,10 @@
  */
 
 import { ErrorCode } from '../../codes.js';
-import { parseScope, type Scope } from '../../scope.js';
 import { signAuthRequest } from '../../signature.js';
 import { AccountRegistry, type ResolvedAccount } from '../accounts.js';
 import { forbidden, invalidParams, RpcFailure, unauthorized } from '../errors.js';
-import { grantScope } from '../grant.js';
+import { type Grant, grantScope, parseGrant } from '../grant.js';
 import type { IssuedTokens } from '../tokens.js';
 import {
   type CallContext,
@@ -24,7 +23,11 @@ export const SIGNATURE_WINDOW_MS = 60_000;
 
 const GRANTS = new Set(['client_credentials', 'client_signature', 'refresh_token']);
 
-/** The result object of `public/auth` (and of exchange/fork, which share its shape). */
+/**
+ * The result object of `public/auth` (and of exchange/fork, which share its shape). Deribit documents
+ * `sid` as an optional session id, and production's connection-scoped results carry none: the emulator
+ * returns it for `session:NAME` grants only.
+ */
 function authResult(tokens: IssuedTokens, state: string | undefined): Record<string, unknown> {
   const result: Record<string, unknown> = {
     access_token: tokens.access.value,
@@ -33,8 +36,8 @@ function authResult(tokens: IssuedTokens, state: string | undefined): Record<str
     scope: tokens.session.scopeText,
     token_type: 'bearer',
     enabled_features: [],
-    sid: tokens.session.sid,
   };
+  if (tokens.session.name !== undefined) result['sid'] = tokens.session.sid;
   if (state !== undefined) result['state'] = state;
   return result;
 }
@@ -49,8 +52,13 @@ function issueForAccount(
   ctx: CallContext,
   account: ResolvedAccount,
   scopeText: string | undefined,
+  clientCredentials: boolean,
 ): IssuedTokens {
-  const granted = grantScope(parseScope(scopeText), account.maxScope, account.maxScope.mainaccount);
+  const granted = grantScope(parseGrant(scopeText), account.maxScope, {
+    mainaccount: account.maxScope.mainaccount,
+    keyName: account.keyName,
+    clientCredentials,
+  });
   const tokens = ctx.core.tokens.issue({
     clientId: account.clientId,
     subjectId: account.id,
@@ -105,11 +113,11 @@ async function auth(ctx: CallContext): Promise<unknown> {
       if (account.clientSecret !== secret) {
         throw new RpcFailure(ErrorCode.invalidCredentials, { reason: 'invalid client_secret' });
       }
-      tokens = issueForAccount(ctx, account, scope);
+      tokens = issueForAccount(ctx, account, scope, true);
     } else {
       const account = knownAccount(ctx, clientId);
       await verifySignature(ctx, account);
-      tokens = issueForAccount(ctx, account, scope);
+      tokens = issueForAccount(ctx, account, scope, false);
     }
   }
   if (core.hasListeners('auth')) {
@@ -125,10 +133,12 @@ async function auth(ctx: CallContext): Promise<unknown> {
 }
 
 /**
- * `public/exchange_token`. The refresh token is not used up. The new tokens are NOT bound to the
- * calling socket and do not change its auth state ([unknown] in Deribit's docs; the safe reading):
- * a connection-scoped pair binds to the first socket that uses its refresh token in
- * `public/auth grant_type=refresh_token`.
+ * `public/exchange_token`. The refresh token is not used up. Deribit: tokens of `connection` scope are
+ * strictly tied to the connection where they were granted, so a connection-scoped exchanged pair works
+ * only on the calling socket (another socket gets 13009), and a connection-scoped refresh token from
+ * another socket is refused. Ask for `session:NAME` to get a pair usable from any socket. The call does
+ * not change the calling socket's auth state ([unknown] in Deribit's docs): use the new access token
+ * explicitly, or `public/auth grant_type=refresh_token` with the new refresh token to switch the socket.
  */
 function exchangeToken(ctx: CallContext): unknown {
   const { params, core } = ctx;
@@ -138,24 +148,24 @@ function exchangeToken(ctx: CallContext): unknown {
     throw invalidParams('subject_id', 'subject_id must be an integer');
   }
   const scopeText = optionalString(params, 'scope');
-  const check = core.tokens.peekRefresh(refreshToken);
+  const check = core.tokens.peekRefresh(refreshToken, ctx.connection.id);
   if (!check.ok) throw unauthorized(check.reason);
   const original = check.session;
   const account = core.accounts.get(original.clientId);
   if (!account || !AccountRegistry.canActAs(account, subjectId)) {
     throw forbidden('subject_id is neither the account nor one of its subaccounts');
   }
-  const requested: Scope = scopeText === undefined ? original.scope : parseScope(scopeText);
-  const granted = grantScope(
-    requested,
-    original.scope,
-    account.maxScope.mainaccount && subjectId === account.id,
-  );
+  const requested: Grant = scopeText === undefined ? original.scope : parseGrant(scopeText);
+  const granted = grantScope(requested, original.scope, {
+    mainaccount: account.maxScope.mainaccount && subjectId === account.id,
+    keyName: account.keyName,
+    clientCredentials: false,
+  });
   const tokens = core.tokens.issue({
     clientId: original.clientId,
     subjectId,
     scope: granted,
-    connectionId: undefined,
+    connectionId: ctx.connection.id,
   });
   return authResult(tokens, undefined);
 }
@@ -170,19 +180,23 @@ function forkToken(ctx: CallContext): unknown {
   const refreshToken = requireString(params, 'refresh_token');
   const sessionName = requireString(params, 'session_name');
   if (/\s/.test(sessionName)) throw invalidParams('session_name', 'session_name must not contain whitespace');
-  const check = core.tokens.peekRefresh(refreshToken);
+  const check = core.tokens.peekRefresh(refreshToken, ctx.connection.id);
   if (!check.ok) throw unauthorized(check.reason);
   const original = check.session;
   if (original.name === undefined) {
     throw unauthorized('fork_token needs a session-scoped refresh token; this one is connection-scoped');
   }
-  const requested: Scope = { ...original.scope, connection: false, sessionName };
-  const granted = grantScope(requested, original.scope, original.scope.mainaccount);
+  const requested: Grant = { ...original.scope, connection: false, sessionName };
+  const granted = grantScope(requested, original.scope, {
+    mainaccount: original.scope.mainaccount,
+    keyName: original.scope.keyName,
+    clientCredentials: false,
+  });
   const tokens = core.tokens.issue({
     clientId: original.clientId,
     subjectId: original.subjectId,
     scope: granted,
-    connectionId: undefined,
+    connectionId: ctx.connection.id,
   });
   return authResult(tokens, undefined);
 }

@@ -3,13 +3,21 @@
  * @module
  */
 
+import { accountMethods } from './account.js';
 import { authMethods } from './auth.js';
+import { orderMethods } from './orders.js';
 import { publicMethods } from './public.js';
 import { subscriptionMethods } from './subscriptions.js';
-import { tradingMethods } from './trading.js';
+
 import type { MethodSpec } from './types.js';
 
 /** A fresh method table (one per emulator, so `addMethod` does not leak between instances). */
 export function createMethodTable(): Map<string, MethodSpec> {
-  return new Map([...authMethods, ...publicMethods, ...subscriptionMethods, ...tradingMethods]);
+  return new Map([
+    ...authMethods,
+    ...publicMethods,
+    ...subscriptionMethods,
+    ...accountMethods,
+    ...orderMethods,
+  ]);
 }

@@ -6,12 +6,43 @@
 import { ErrorCode } from '../../codes.js';
 import { isPrivateChannel, MAX_CHANNELS_PER_REQUEST } from '../../subscriptions.js';
 import { invalidParams, RpcFailure } from '../errors.js';
+import { hasLevel } from '../grant.js';
 import { type CallContext, type MethodSpec, optionalString, requireArray } from './types.js';
 
 // The client and the emulator share one definition of private channels and of the per-request limit.
 export { isPrivateChannel, MAX_CHANNELS_PER_REQUEST };
 
 const WHITESPACE = /\s/;
+
+/**
+ * The read scope a `user.*` channel family needs. Deribit documents scopes per method, not per channel,
+ * and the code it answers a private subscribe with too little scope is undocumented: the emulator asks
+ * for the scope of the matching methods (`private/get_open_orders…`, `private/get_user_trades…` and
+ * `private/get_positions` need `trade:read`; `private/get_account_summary` needs `account:read`) and
+ * refuses the whole request with `13021 forbidden` and `data: { reason, channel }`.
+ */
+const CHANNEL_SCOPES: ReadonlyArray<readonly [string, string]> = [
+  ['user.orders.', 'trade'],
+  ['user.trades.', 'trade'],
+  ['user.changes.', 'trade'],
+  ['user.mmp_trigger.', 'trade'],
+  ['user.portfolio.', 'account'],
+  ['user.access_log', 'account'],
+  ['user.lock', 'account'],
+];
+
+/** Throw 13021 when the session lacks the read scope of a `user.*` channel it asks for. */
+function checkChannelScopes(ctx: CallContext, channels: readonly unknown[]): void {
+  const session = ctx.session;
+  if (!session) return;
+  for (const channel of channels) {
+    if (typeof channel !== 'string') continue;
+    const area = CHANNEL_SCOPES.find(([prefix]) => channel.startsWith(prefix))?.[1];
+    if (area !== undefined && !hasLevel(session.scope, area, 'read')) {
+      throw new RpcFailure(ErrorCode.forbidden, { reason: `scope ${area}:read required`, channel });
+    }
+  }
+}
 
 function channelsParam(ctx: CallContext): readonly unknown[] {
   const channels = requireArray(ctx.params, 'channels');
@@ -24,7 +55,8 @@ function channelsParam(ctx: CallContext): readonly unknown[] {
 /**
  * Subscribe; the result lists the channels actually subscribed. Omitted: non-strings, empty or
  * whitespace-containing names, channels refused by `refuseChannels`, and `user.*` channels on
- * `public/subscribe`. An unauthenticated request naming a `.raw` channel fails with 13778.
+ * `public/subscribe`. An unauthenticated request naming a `.raw` channel fails with 13778; a `user.*`
+ * channel beyond the session's scope fails the request with 13021.
  */
 function subscribe(ctx: CallContext, privateMethod: boolean): unknown {
   const channels = channelsParam(ctx);
@@ -39,6 +71,7 @@ function subscribe(ctx: CallContext, privateMethod: boolean): unknown {
       }
     }
   }
+  if (privateMethod) checkChannelScopes(ctx, channels);
   const subscribed = new Set<string>();
   for (const channel of channels) {
     if (typeof channel !== 'string' || channel === '' || WHITESPACE.test(channel)) continue;

@@ -3,8 +3,10 @@
  * @module
  */
 
+import { ErrorCode } from '../../codes.js';
 import type { ConnectionHandle, EmulatorCore } from '../core.js';
-import { invalidParams } from '../errors.js';
+import { forbidden, invalidParams, RpcFailure } from '../errors.js';
+import { type GrantLevel, hasLevel } from '../grant.js';
 import type { AuthSession } from '../tokens.js';
 
 /** Returned by a handler that must send no response (`private/logout`). */
@@ -67,4 +69,23 @@ export function requireArray(params: Readonly<Record<string, unknown>>, name: st
   const value = params[name];
   if (!Array.isArray(value)) throw invalidParams(name, `${name} must be an array`);
   return value;
+}
+
+/** An optional boolean parameter. */
+export function optionalBoolean(
+  params: Readonly<Record<string, unknown>>,
+  name: string,
+): boolean | undefined {
+  const value = params[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw invalidParams(name, `${name} must be a boolean`);
+  return value;
+}
+
+/** The session of a private call, which must grant `area:level` (else `13021 forbidden`). */
+export function requireLevel(ctx: CallContext, area: string, level: GrantLevel): AuthSession {
+  const session = ctx.session;
+  if (!session) throw new RpcFailure(ErrorCode.unauthorized);
+  if (!hasLevel(session.scope, area, level)) throw forbidden(`scope ${area}:${level} required`);
+  return session;
 }
