@@ -7,13 +7,12 @@
  * @module
  */
 import { monotonic } from './clock.js';
-import { ErrorCode } from './codes.js';
 import type { SessionContext } from './context.js';
 import {
   InvalidArgumentError,
+  isUnauthorized,
   NotConnectedError,
   RequestTimeoutError,
-  RpcError,
   SessionClosedError,
 } from './errors.js';
 import type { RpcConnection } from './rpc.js';
@@ -196,11 +195,4 @@ export class CallGate {
     for (const waiter of this.#waiters ?? []) if (waiter.isConnect) return true;
     return false;
   }
-}
-
-function isUnauthorized(error: unknown): boolean {
-  return (
-    error instanceof RpcError &&
-    (error.code === ErrorCode.unauthorized || error.code === ErrorCode.authorizationRequired)
-  );
 }

@@ -331,3 +331,11 @@ export function classify(error: unknown): ErrorClass {
   if (error instanceof TypeError || error instanceof RangeError) return 'caller';
   return 'retry';
 }
+
+/** A `13009 unauthorized` or `10000 authorization_required` answer: the token the session used is not accepted. */
+export function isUnauthorized(error: unknown): boolean {
+  return (
+    error instanceof RpcError &&
+    (error.code === ErrorCode.unauthorized || error.code === ErrorCode.authorizationRequired)
+  );
+}

@@ -120,6 +120,8 @@ export { NAMED_SESSION_BUDGET } from './lineage.js';
 export { DEFAULT_LIVENESS, type LivenessOptions } from './liveness.js';
 export {
   type CancelOnDisconnect,
+  CHILD_FIXED_KEYS,
+  type ChildFixedKey,
   DEFAULT_MAX_PAYLOAD,
   DERIBIT_MAINNET,
   DERIBIT_TESTNET,
@@ -131,13 +133,7 @@ export { DEFAULT_RECONNECT, type ReconnectOptions, type RetryInfo } from './reco
 export { DEFAULT_REFRESH, type RefreshOptions } from './refresh.js';
 export { type AccessLevel, formatScope, parseScope, type Scope } from './scope.js';
 export { DeribitSession } from './session.js';
-export type {
-  CallOptions,
-  ConnectOptions,
-  LogoutOptions,
-  LogoutResult,
-  SessionStatus,
-} from './session-types.js';
+export type * from './session-types.js';
 export {
   type GracefulShutdownOptions,
   installGracefulShutdown,

@@ -15,13 +15,8 @@ import { CallGate } from './call-gate.js';
 import { monotonic } from './clock.js';
 import { ConnectionLoop, type LogoutRequest } from './connection-loop.js';
 import type { EventPayload, SessionContext } from './context.js';
-import {
-  InvalidArgumentError,
-  NotConnectedError,
-  RequestTimeoutError,
-  RpcError,
-  SessionClosedError,
-} from './errors.js';
+import type * as errors from './errors.js';
+import { InvalidArgumentError, SessionClosedError } from './errors.js';
 import type { ClosedEvent, CloseReason, SessionEvents } from './events.js';
 import { type ChildLink, type ExchangeOptions, Family, type ForkOptions } from './family.js';
 import { GuardedEmitter } from './guarded-emitter.js';
@@ -189,7 +184,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
 
   /**
    * Connect and authenticate. Resolves once authenticated; keeps trying transient failures with backoff;
-   * rejects with the fatal error (e.g. {@link AuthenticationError} for bad credentials, after which the
+   * rejects with the fatal error (e.g. {@link errors.AuthenticationError} for bad credentials, after which the
    * session is `closed`), or when `timeout`/`signal` end the wait (see {@link ConnectOptions}).
    */
   connect(options: ConnectOptions = {}): Promise<void> {
@@ -198,9 +193,9 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
 
   /**
    * Call any JSON-RPC method and resolve with its `result`. While the session is not ready the call waits
-   * (at most `maxWait`, then it rejects unsent). Rejects with {@link RpcError}, {@link RequestTimeoutError}
-   * (`sent` says whether it left), {@link ConnectionClosedError} (in flight when the socket dropped: outcome
-   * unknown; never replayed), {@link NotConnectedError} or {@link SessionClosedError}. A private call answered
+   * (at most `maxWait`, then it rejects unsent). Rejects with {@link errors.RpcError}, {@link errors.RequestTimeoutError}
+   * (`sent` says whether it left), {@link errors.ConnectionClosedError} (in flight when the socket dropped: outcome
+   * unknown; never replayed), {@link errors.NotConnectedError} or {@link SessionClosedError}. A private call answered
    * `13009 unauthorized` makes the session authenticate again (the caller still gets the error).
    */
   call<M extends string>(method: M, ...args: CallArgs<M, CallOptions>): Promise<MethodResult<M>>;

@@ -3,7 +3,7 @@
  *
  * Malformed input. Deribit answers an oversize or unparsable request with `-32600` and **no `id`
  * member** (seen in production: `{"code":-32600,"message":"request entity too large"}`), so:
- * - a frame over `maxFrameBytes` (default {@link MAX_FRAME_BYTES}) → `-32600 request entity too large`,
+ * - a frame over `maxFrameBytes` (default `MAX_FRAME_BYTES`, 32 kB) → `-32600 request entity too large`,
  *   no `id`, no `data`, even when the frame holds a readable id;
  * - a binary frame, or text that is not JSON → `-32600 Invalid Request`, no `id`, no `data` (the message
  *   is the emulator's choice: Deribit's for this case is not documented);
@@ -20,7 +20,6 @@ import type { RawData } from 'ws';
 import { ErrorCode } from '../codes.js';
 import { invalidParams, invalidRequest, type RpcErrorObject, RpcFailure } from './errors.js';
 import { canonicalMethod } from './methods/names.js';
-import { MAX_FRAME_BYTES } from './types.js';
 
 /** A JSON-RPC id (`null` when the request has none). */
 export type RequestId = string | number | null;

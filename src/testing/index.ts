@@ -14,6 +14,7 @@ export { DEFAULT_ACCOUNT, DEFAULT_MAX_SCOPE } from './accounts.js';
 export { DeribitEmulator, type PublishOptions, WS_PATH } from './emulator.js';
 export { type RpcErrorData, type RpcErrorObject, RpcFailure } from './errors.js';
 export type { ChannelRefusal, FailNextOptions, InjectedError } from './faults.js';
+export type { InstrumentKind } from './instruments.js';
 export { SIGNATURE_WINDOW_MS } from './methods/auth.js';
 export { DEFAULT_MARK_PRICE } from './methods/orders.js';
 export { MAX_CHANNELS_PER_REQUEST } from './methods/subscriptions.js';
