@@ -164,7 +164,13 @@ export class TokenKeeper {
         cause: error,
       });
     }
-    this.#adopt(rpc, await this.#authCall(rpc, refreshParams(fresh.refreshToken)));
+    try {
+      this.#adopt(rpc, await this.#authCall(rpc, refreshParams(fresh.refreshToken)));
+    } catch (error) {
+      // A pair fresh from the parent refused on this socket (e.g. bound to the parent's): asking again won't help.
+      if (!isTokenRejection(error)) throw error;
+      throw new AuthenticationError(`${why}, and the pair the parent issued was refused too`, { cause: error });
+    }
     return 'refresh_token';
   }
 
