@@ -10,7 +10,9 @@ const METHOD_PREFIX = /^(?:\/api\/v2)?\//;
 
 /** Whether `method` is a `private/…` method, in any of the spellings Deribit accepts. */
 export function isPrivateMethod(method: string): boolean {
-  return method.replace(METHOD_PREFIX, '').startsWith('private/');
+  if (method.startsWith('private/')) return true;
+  // Only a leading '/' can be another spelling; this runs on every call, so skip the regex otherwise.
+  return method.charCodeAt(0) === 47 && method.replace(METHOD_PREFIX, '').startsWith('private/');
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';

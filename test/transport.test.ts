@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { isPrivateMethod } from '../src/transport.js';
+
+describe('isPrivateMethod', () => {
+  it('knows every spelling Deribit accepts', () => {
+    for (const method of ['private/buy', '/private/buy', '/api/v2/private/buy'])
+      expect(isPrivateMethod(method)).toBe(true);
+    for (const method of [
+      'public/test',
+      '/public/test',
+      '/api/v2/public/test',
+      'privately',
+      '/api/v3/private/buy',
+    ])
+      expect(isPrivateMethod(method)).toBe(false);
+  });
+});
