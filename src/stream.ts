@@ -116,8 +116,11 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
     const reader = this.#reader;
     this.#reader = undefined;
     if (reader === undefined) return;
-    if ('error' in ending && ending.error !== undefined) reader.reject(ending.error);
-    else reader.resolve({ value: undefined, done: true });
+    if (ending.error === undefined) reader.resolve({ value: undefined, done: true });
+    else {
+      this.#ending = {}; // thrown to the waiting reader: the next read is done, not the same error again
+      reader.reject(ending.error);
+    }
   }
 
   /** The next notification; buffered ones are read first, even after the stream ended. */
