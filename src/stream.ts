@@ -42,6 +42,8 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
   #reader: { resolve: (r: IteratorResult<StreamItem<T>>) => void; reject: (e: unknown) => void } | undefined;
   #ending: Ending;
   #unsubscribe: Promise<Unsubscribe | undefined>;
+  /** The unsubscribe begun by the end, settled once the server answered (or it failed). */
+  #unsubscribed: Promise<void> | undefined;
   readonly #detach: () => void;
 
   /**
@@ -112,7 +114,7 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
     if (this.#ending !== undefined) return;
     this.#ending = ending;
     this.#detach();
-    void this.#unsubscribe.then((unsubscribe) => unsubscribe?.()).catch(() => {});
+    this.#unsubscribed = this.#unsubscribe.then((unsubscribe) => unsubscribe?.()).catch(() => {});
     const reader = this.#reader;
     this.#reader = undefined;
     if (reader === undefined) return;
@@ -149,13 +151,13 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
     });
   }
 
-  /** Stop early (`break` in `for await`): unsubscribes. */
+  /** Stop early (`break` in `for await`): resolves once the server unsubscribed the stream's channels. */
   async return(): Promise<IteratorResult<StreamItem<T>>> {
     this.#end({});
     this.#buffer = [];
     this.#head = 0;
     this.#ending = {};
-    await this.#unsubscribe.then((unsubscribe) => unsubscribe?.()).catch(() => {});
+    await this.#unsubscribed;
     return { value: undefined, done: true };
   }
 
