@@ -70,6 +70,13 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
     this.#highWaterMark = highWaterMark;
     this.#dropOldest = options.overflow === 'drop-oldest';
     const { signal } = options;
+    if (signal?.aborted) {
+      // Ended before it began: nothing is subscribed, nothing listens.
+      this.#ending = { error: signal.reason };
+      this.#unsubscribe = Promise.resolve(undefined);
+      this.#detach = () => {};
+      return;
+    }
     const onAbort = (): void => this.#end({ error: signal?.reason });
     signal?.addEventListener('abort', onAbort, { once: true });
     const undoClosed = onClosed((error) => this.#end(error ? { error } : {}));
@@ -84,7 +91,6 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
         return undefined;
       },
     );
-    if (signal?.aborted) onAbort();
   }
 
   #push(item: StreamItem<T>): void {
