@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidArgumentError, StreamOverflowError } from './errors.js';
+import { validateSignal, validateTimeout } from './validate.js';
 
 /** Options of {@link DeribitSession.stream}. */
 export interface StreamOptions {
@@ -67,9 +68,10 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
     ) {
       throw new InvalidArgumentError('overflow', "stream overflow must be 'error' or 'drop-oldest'");
     }
+    validateTimeout('timeout', options.timeout, 1); // checked now rather than by the first next()
+    const signal = validateSignal('signal', options.signal);
     this.#highWaterMark = highWaterMark;
     this.#dropOldest = options.overflow === 'drop-oldest';
-    const { signal } = options;
     if (signal?.aborted) {
       // Ended before it began: nothing is subscribed, nothing listens.
       this.#ending = { error: signal.reason };
