@@ -6,7 +6,12 @@ import type { EventEmitter } from 'eventemitter3';
 import type { SessionEvents } from '../../src/events.js';
 import { DeribitSession } from '../../src/index.js';
 import type { SessionOptions } from '../../src/options.js';
-import { DEFAULT_ACCOUNT, DeribitEmulator, type EmulatorOptions } from '../../src/testing/index.js';
+import {
+  DEFAULT_ACCOUNT,
+  DeribitEmulator,
+  type EmulatorEvents,
+  type EmulatorOptions,
+} from '../../src/testing/index.js';
 
 /** Everything a test opened, closed in `afterEach` by {@link Harness.cleanup}. */
 export class Harness {
@@ -105,5 +110,23 @@ export function countEvents<K extends keyof SessionEvents>(
       }
     };
     session.on(event, listener as never);
+  });
+}
+
+type RequestEvent = Parameters<(...args: EmulatorEvents['request']) => void>[0];
+
+/** Resolve with the next request of `method` the emulator receives (optionally matching `predicate`). */
+export function nextRequest(
+  emulator: DeribitEmulator,
+  method: string,
+  predicate: (request: RequestEvent) => boolean = () => true,
+): Promise<RequestEvent> {
+  return new Promise((resolve) => {
+    const listener = (request: RequestEvent): void => {
+      if (request.method !== method || !predicate(request)) return;
+      emulator.off('request', listener);
+      resolve(request);
+    };
+    emulator.on('request', listener);
   });
 }
