@@ -204,6 +204,7 @@ export class ConnectionLoop {
     } catch (error) {
       if (signal.aborted || this.#ctx.state === 'closed') return;
       const failure = error instanceof Error ? error : new Error('connection failed');
+      this.#status = { attempt: 0, lastError: failure, nextRetryAt: undefined }; // no more attempts: keep why
       if (isFatal(failure)) this.#link.fail(failure);
       else this.#link.gaveUp(failure);
     }
@@ -335,7 +336,10 @@ export class ConnectionLoop {
     const lost = new ConnectionClosedError(undefined, code, reason);
     if (this.#stableBreak) this.#stableBreak(lost);
     else if (willReconnect) this.start();
-    else if (!this.running) this.#link.gaveUp(lost);
+    else if (!this.running) {
+      this.#status = { attempt: 0, lastError: lost, nextRetryAt: undefined };
+      this.#link.gaveUp(lost);
+    }
   }
 
   #willReconnect(): boolean {
@@ -386,6 +390,7 @@ export class ConnectionLoop {
   end(logout: LogoutRequest | undefined, errorFor: (method: string) => Error): Promise<SocketEnd> {
     this.#abort?.abort(new SessionClosedError());
     this.#abort = undefined;
+    this.#status = { attempt: 0, lastError: this.#status.lastError, nextRetryAt: undefined };
     const rpc = this.#socket;
     if (rpc === undefined) return Promise.resolve({ confirmed: false, why: 'no-socket' });
     this.#release(rpc);
