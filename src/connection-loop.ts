@@ -137,6 +137,8 @@ export class ConnectionLoop {
     } catch (error) {
       return Promise.reject(error);
     }
+    // Before the loop starts: an aborted signal opens no socket and changes no state.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (isReady(this.#ctx.state)) return Promise.resolve();
     const { gate } = this.#link;
     let gaveUp: Error | undefined;
