@@ -95,6 +95,22 @@ describe('connect({ signal })', () => {
   });
 });
 
+describe('call and subscribe with an aborted signal', () => {
+  it('reject at once with its reason and send nothing', async () => {
+    const emu = await h.start();
+    const session = h.session();
+    await session.connect();
+    emu.clearReceived();
+    const reason = new Error('aborted already');
+    const signal = AbortSignal.abort(reason);
+    await expect(session.call('public/test', undefined, { signal })).rejects.toBe(reason);
+    await expect(session.subscribe('ticker.BTC-PERPETUAL.100ms', () => {}, { signal })).rejects.toBe(reason);
+    expect(session.channels).toEqual([]);
+    await session.call('public/test');
+    expect(emu.received.map((m) => m.method)).toEqual(['public/test']);
+  });
+});
+
 describe('fork(name, { signal })', () => {
   it('an aborted signal rejects at once with its reason: no fork_token, no child', async () => {
     const emu = await h.start();
