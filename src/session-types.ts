@@ -25,7 +25,7 @@ export interface ConnectOptions {
    * this caller gives up. Default: no limit (transient failures are retried with backoff).
    */
   readonly timeout?: number;
-  /** Abort the wait, with the same effect as the timeout. */
+  /** Abort the wait, with the same effect as the timeout. Already aborted: rejects at once, nothing starts. */
   readonly signal?: AbortSignal;
 }
 

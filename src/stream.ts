@@ -10,7 +10,7 @@ import { validateSignal, validateTimeout } from './validate.js';
 
 /** Options of {@link DeribitSession.stream}. */
 export interface StreamOptions {
-  /** Ends the stream (the iterator rejects with the signal's reason) and unsubscribes. */
+  /** Ends the stream (the iterator rejects with the signal's reason) and unsubscribes. Already aborted: nothing is subscribed. */
   readonly signal?: AbortSignal;
   /** Notifications buffered unread at most. Default `1000`. */
   readonly highWaterMark?: number;
