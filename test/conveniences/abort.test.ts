@@ -3,18 +3,13 @@
  * reason; an abort mid-way rejects with the reason and leaves nothing behind.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeribitSession, StateChange } from '../../src/index.js';
+import type { DeribitSession, SessionOptions, StateChange } from '../../src/index.js';
 import type { DeribitEmulator } from '../../src/testing/index.js';
 import { Harness, nextEvent, nextRequest } from '../helpers/harness.js';
-import { deribitLike, type HostileRequest, HostileServer } from '../helpers/hostile-server.js';
+import { deribitLike, type HostileRequest, type HostileServer } from '../helpers/hostile-server.js';
 
 const h = new Harness();
-let hostile: HostileServer | undefined;
-afterEach(async () => {
-  await h.cleanup();
-  await hostile?.close();
-  hostile = undefined;
-});
+afterEach(() => h.cleanup());
 
 const SUBACCOUNT = 100002;
 
@@ -28,16 +23,11 @@ function states(session: DeribitSession): StateChange[] {
 async function holdingAuth(from: number): Promise<{ server: HostileServer; held: Promise<HostileRequest> }> {
   let release: (request: HostileRequest) => void = () => {};
   const held = new Promise<HostileRequest>((resolve) => (release = resolve));
-  hostile = await HostileServer.start((request, peer) => {
+  const server = await h.startHostile((request, peer) => {
     if (request.method === 'public/auth' && request.connection >= from) release(request);
     else deribitLike(request, peer);
   });
-  return { server: hostile, held };
-}
-
-/** Connection ids the emulator holds open, once it has seen `count` of them (closes arrive asynchronously). */
-async function openConnections(emu: DeribitEmulator, count: number): Promise<void> {
-  await expect.poll(() => emu.connectionCount).toBe(count);
+  return { server, held };
 }
 
 describe('connect({ signal })', () => {
@@ -111,92 +101,86 @@ describe('call and subscribe with an aborted signal', () => {
   });
 });
 
-describe('fork(name, { signal })', () => {
-  it('an aborted signal rejects at once with its reason: no fork_token, no child', async () => {
+interface Spawner {
+  readonly name: string;
+  /** The token request the parent sends. */
+  readonly method: string;
+  /** The parent's options. */
+  readonly parent: Partial<SessionOptions>;
+  spawn(parent: DeribitSession, signal: AbortSignal): Promise<DeribitSession>;
+}
+
+const spawners: Spawner[] = [
+  {
+    name: 'fork',
+    method: 'public/fork_token',
+    parent: { scope: 'session:parent' },
+    spawn: (parent, signal) => parent.fork('child', { signal }),
+  },
+  {
+    name: 'exchange',
+    method: 'public/exchange_token',
+    parent: {},
+    spawn: (parent, signal) => parent.exchange(SUBACCOUNT, { sessionName: 'sub', signal }),
+  },
+];
+
+describe.each(spawners)('$name with a signal', ({ method, parent: parentOptions, spawn }) => {
+  async function parentSession(): Promise<{ emu: DeribitEmulator; parent: DeribitSession }> {
     const emu = await h.start();
-    const parent = h.session({ scope: 'session:parent' });
+    const parent = h.session(parentOptions);
     await parent.connect();
-    const reason = new Error('no fork');
-    await expect(parent.fork('child', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
-    expect(emu.received.map((m) => m.method)).not.toContain('public/fork_token');
+    return { emu, parent };
+  }
+
+  it(`an aborted signal rejects at once with its reason: no ${method}, no child`, async () => {
+    const { emu, parent } = await parentSession();
+    const reason = new Error('not this one');
+    await expect(spawn(parent, AbortSignal.abort(reason))).rejects.toBe(reason);
+    expect(emu.received.map((m) => m.method)).not.toContain(method);
     expect(parent.children).toEqual([]);
     expect(emu.connectionCount).toBe(1);
   });
 
-  it('an abort while the child connects rejects with the reason and closes the child and its socket', async () => {
-    const emu = await h.start();
-    const parent = h.session({ scope: 'session:parent' });
-    await parent.connect();
-    const parentId = emu.connectionIds[0];
-    emu.delay('public/auth', 60_000);
+  it(`an abort while ${method} is in flight rejects at once`, async () => {
+    const { emu, parent } = await parentSession();
+    emu.delay(method, 60_000);
     const controller = new AbortController();
-    let forked = false;
-    parent.on('forked', () => (forked = true));
-    const forking = parent.fork('child', { signal: controller.signal });
-    await nextRequest(emu, 'public/auth', (request) => request.connectionId !== parentId);
-    const reason = new Error('fork cancelled');
+    const spawning = spawn(parent, controller.signal);
+    await nextRequest(emu, method);
+    const reason = new Error('too slow');
     controller.abort(reason);
-    await expect(forking).rejects.toBe(reason);
+    await expect(spawning).rejects.toBe(reason);
     expect(parent.children).toEqual([]);
-    await openConnections(emu, 1);
-    expect(emu.connectionIds).toEqual([parentId]);
-    expect(forked).toBe(false);
+    expect(emu.connectionCount).toBe(1);
     expect(parent.state).toBe('authenticated');
   });
 
-  it('an abort while public/fork_token is in flight rejects at once', async () => {
-    const emu = await h.start();
-    const parent = h.session({ scope: 'session:parent' });
-    await parent.connect();
-    emu.delay('public/fork_token', 60_000);
+  it('an abort while the child connects rejects with the reason and closes the child and its socket', async () => {
+    const { emu, parent } = await parentSession();
+    const parentId = emu.connectionIds[0];
+    emu.delay('public/auth', 60_000);
     const controller = new AbortController();
-    const forking = parent.fork('child', { signal: controller.signal });
-    await nextRequest(emu, 'public/fork_token');
-    const reason = new Error('too slow');
+    let spawned = false;
+    parent.on('forked', () => (spawned = true));
+    parent.on('exchanged', () => (spawned = true));
+    const spawning = spawn(parent, controller.signal);
+    await nextRequest(emu, 'public/auth', (request) => request.connectionId !== parentId);
+    const reason = new Error('cancelled');
     controller.abort(reason);
-    await expect(forking).rejects.toBe(reason);
+    await expect(spawning).rejects.toBe(reason);
     expect(parent.children).toEqual([]);
-    expect(emu.connectionCount).toBe(1);
+    expect(spawned).toBe(false);
+    await expect.poll(() => emu.connectionIds).toEqual([parentId]);
     expect(parent.state).toBe('authenticated');
   });
 });
 
-describe('exchange(subjectId, { signal })', () => {
-  it('an aborted signal rejects at once with its reason: no exchange_token, no child', async () => {
-    const emu = await h.start();
-    const parent = h.session();
-    await parent.connect();
-    const reason = new Error('no exchange');
-    await expect(
-      parent.exchange(SUBACCOUNT, { sessionName: 'sub', signal: AbortSignal.abort(reason) }),
-    ).rejects.toBe(reason);
-    expect(emu.received.map((m) => m.method)).not.toContain('public/exchange_token');
-    expect(parent.children).toEqual([]);
-  });
-
-  it('a connection-scoped parent still needs sessionName (by design), aborted or not', async () => {
-    await h.start();
-    const parent = h.session();
-    await parent.connect();
-    await expect(parent.exchange(SUBACCOUNT)).rejects.toMatchObject({ argument: 'sessionName' });
-  });
-
-  it('an abort while the child connects rejects with the reason and closes the child and its socket', async () => {
-    const emu = await h.start();
-    const parent = h.session();
-    await parent.connect();
-    const parentId = emu.connectionIds[0];
-    emu.delay('public/auth', 60_000);
-    const controller = new AbortController();
-    const exchanging = parent.exchange(SUBACCOUNT, { sessionName: 'sub', signal: controller.signal });
-    await nextRequest(emu, 'public/auth', (request) => request.connectionId !== parentId);
-    const reason = new Error('exchange cancelled');
-    controller.abort(reason);
-    await expect(exchanging).rejects.toBe(reason);
-    expect(parent.children).toEqual([]);
-    await openConnections(emu, 1);
-    expect(emu.connectionIds).toEqual([parentId]);
-  });
+it('exchange() from a connection-scoped parent still needs sessionName (by design)', async () => {
+  await h.start();
+  const parent = h.session();
+  await parent.connect();
+  await expect(parent.exchange(SUBACCOUNT)).rejects.toMatchObject({ argument: 'sessionName' });
 });
 
 describe('logout({ signal })', () => {
@@ -207,11 +191,11 @@ describe('logout({ signal })', () => {
     const reason = new Error('shutting down now');
     await expect(session.logout({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     expect(session.state).toBe('closed');
-    await openConnections(emu, 0);
+    await expect.poll(() => emu.connectionCount).toBe(0);
   });
 
   it('an abort while waiting for the server to close rejects with the reason and closes the socket at once', async () => {
-    hostile = await HostileServer.start((request, peer) => {
+    const hostile = await h.startHostile((request, peer) => {
       if (request.method !== 'private/logout') deribitLike(request, peer); // logout: the server never closes
     });
     const session = h.session({ url: hostile.url, logoutTimeout: 60_000 });

@@ -7,20 +7,9 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/index.js';
 import { Harness, nextEvent } from '../helpers/harness.js';
-import { HostileServer } from '../helpers/hostile-server.js';
 
 const h = new Harness();
-let hostile: HostileServer | undefined;
-afterEach(async () => {
-  await h.cleanup();
-  await hostile?.close();
-  hostile = undefined;
-});
-
-async function server(options: { perMessageDeflate?: boolean } = {}): Promise<HostileServer> {
-  hostile = await HostileServer.start(undefined, options);
-  return hostile;
-}
+afterEach(() => h.cleanup());
 
 /** An `http.Agent` that counts the connections it makes. */
 class CountingAgent extends Agent {
@@ -36,7 +25,7 @@ class CountingAgent extends Agent {
 
 describe('wsOptions', () => {
   it('headers and origin go on the upgrade request, on every reconnect too', async () => {
-    const hostile = await server();
+    const hostile = await h.startHostile();
     const session = h.session({
       url: hostile.url,
       wsOptions: {
@@ -57,7 +46,7 @@ describe('wsOptions', () => {
   });
 
   it("localAddress: '127.0.0.1' connects, and another loopback address is the one the server sees", async () => {
-    const hostile = await server();
+    const hostile = await h.startHostile();
     const plain = h.session({ url: hostile.url, wsOptions: { localAddress: '127.0.0.1', family: 4 } });
     await plain.connect();
     expect(hostile.peers[0]?.remoteAddress).toBe('127.0.0.1');
@@ -67,7 +56,7 @@ describe('wsOptions', () => {
   });
 
   it('an agent makes the connections, a new one for every reconnect', async () => {
-    const hostile = await server();
+    const hostile = await h.startHostile();
     const agent = new CountingAgent();
     const session = h.session({ url: hostile.url, wsOptions: { agent } });
     await session.connect();
@@ -80,7 +69,7 @@ describe('wsOptions', () => {
   });
 
   it('an agent that fails to connect fails the attempt with its error', async () => {
-    const hostile = await server();
+    const hostile = await h.startHostile();
     class RefusingAgent extends Agent {
       override createConnection(): Socket {
         throw new Error('proxy refused the tunnel');
@@ -107,7 +96,7 @@ describe('wsOptions', () => {
       expect(thrown).toMatchObject({ argument: `wsOptions.${key}` });
     }
 
-    const hostile = await server({ perMessageDeflate: true });
+    const hostile = await h.startHostile(undefined, { perMessageDeflate: true });
     const plain = h.session({ url: hostile.url });
     await plain.connect();
     expect(hostile.peers[0]?.headers['sec-websocket-extensions']).toBeUndefined();
