@@ -32,6 +32,22 @@ function watch(session: DeribitSession, who: string): void {
   session.on('closed', ({ reason }) => log(`${who} closed`, `reason=${reason}`));
 }
 
+/** One line from `session.status()`, the snapshot a health endpoint would serve (it never holds a secret). */
+function showStatus(session: DeribitSession): void {
+  const { state, attempt, lastError, nextRetryAt, expiresAt, sinceLastFrame, subscriptions, waiting } =
+    session.status();
+  const parts: string[] = [state];
+  if (attempt > 0) parts.push(`attempt ${attempt} failed (${lastError?.code}: ${lastError?.message})`);
+  if (nextRetryAt !== undefined) parts.push(`retry in ${nextRetryAt - Date.now()} ms`);
+  if (expiresAt !== undefined && state !== 'closed')
+    parts.push(`token expires in ${Math.round((expiresAt - Date.now()) / 1000)} s`);
+  if (sinceLastFrame !== undefined) parts.push(`last frame ${sinceLastFrame} ms ago`);
+  const { confirmed, pending } = subscriptions;
+  parts.push(`channels ${confirmed}/${confirmed + pending} confirmed`);
+  if (waiting > 0) parts.push(`${waiting} calls waiting`);
+  log('status', parts.join('; '));
+}
+
 function once<T>(
   subscribe: (resolve: (value: T) => void) => void,
   timeoutMs: number,
@@ -78,10 +94,12 @@ await session.subscribe([ticker, 'user.orders.BTC-PERPETUAL.raw'], (data, channe
 log('subscribe', `${ticker}, user.orders.BTC-PERPETUAL.raw`);
 emulator?.publish(ticker, { instrument_name: 'BTC-PERPETUAL', mark_price: 60_123.5 });
 await firstNotification;
+showStatus(session);
 
 if (emulator) {
   await once((resolve) => session.once('refreshed', resolve), 10_000, 'a token refresh');
   log('fault', 'emulator drops every connection (a network fault)');
+  session.once('reconnecting', () => showStatus(session));
   const back = once((resolve) => session.once('authenticated', resolve), 15_000, 're-authentication');
   emulator.dropConnections();
   await back;
@@ -103,4 +121,5 @@ log('logout', 'fork, then main (open orders stay open: logout does not trigger c
 await child.logout();
 const { confirmed } = await session.logout();
 log('done', `logout confirmed=${confirmed}; ${notifications} notifications received`);
+showStatus(session);
 await where.close();

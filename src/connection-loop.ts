@@ -132,6 +132,8 @@ export class ConnectionLoop {
     } catch (error) {
       return Promise.reject(error);
     }
+    // Before the loop starts: an aborted signal opens no socket and changes no state.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (isReady(this.#ctx.state)) return Promise.resolve();
     const { gate } = this.#link;
     let gaveUp: Error | undefined;
@@ -199,6 +201,7 @@ export class ConnectionLoop {
     } catch (error) {
       if (signal.aborted || this.#ctx.state === 'closed') return;
       const failure = error instanceof Error ? error : new Error('connection failed');
+      this.#status = { attempt: 0, lastError: failure, nextRetryAt: undefined }; // no more attempts: keep why
       if (isFatal(failure)) this.#link.fail(failure);
       else this.#link.gaveUp(failure);
     }
@@ -330,7 +333,10 @@ export class ConnectionLoop {
     const lost = new ConnectionClosedError(undefined, code, reason);
     if (this.#stableBreak) this.#stableBreak(lost);
     else if (willReconnect) this.start();
-    else if (!this.running) this.#link.gaveUp(lost);
+    else if (!this.running) {
+      this.#status = { attempt: 0, lastError: lost, nextRetryAt: undefined };
+      this.#link.gaveUp(lost);
+    }
   }
 
   #willReconnect(): boolean {
@@ -399,6 +405,7 @@ export class ConnectionLoop {
   ): Promise<Unconfirmed | undefined> {
     this.#abort?.abort(new SessionClosedError());
     this.#abort = undefined;
+    this.#status = { attempt: 0, lastError: this.#status.lastError, nextRetryAt: undefined };
     const rpc = this.#socket;
     if (rpc === undefined) return Promise.resolve('no-socket');
     this.#release(rpc);

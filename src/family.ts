@@ -18,7 +18,11 @@ export type ChildSessionOptions = Omit<SessionOptions, ChildFixedKey>;
 
 /** Options of {@link DeribitSession.fork}. */
 export interface ForkOptions extends ChildSessionOptions {
-  /** Abort the fork: the child is closed and `fork()` rejects with the signal's reason. */
+  /**
+   * Abort: `fork()`/`exchange()` rejects with the signal's reason at once. Already aborted, nothing is asked
+   * of the server; aborted while the token is requested, its late answer is ignored; aborted while the child
+   * connects, the child is closed with its socket.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -81,6 +85,7 @@ export class Family {
     }
     const { signal, ...overrides } = options;
     const childOptions = this.#link.childOptions(overrides); // before the server is asked for anything
+    if (signal?.aborted) throw signal.reason;
     await this.#link.waitReady('public/fork_token', this.#ctx.options.requestTimeout, signal);
     if (this.#link.keeper.scope?.sessionName === undefined) {
       throw new InvalidArgumentError(
@@ -92,7 +97,7 @@ export class Family {
       refresh_token: refreshToken,
       session_name: name,
     }));
-    const child = await this.#spawn(await source(), source, childOptions, signal);
+    const child = await this.#spawn(await source(signal), source, childOptions, signal);
     this.#ctx.emit('forked', { name });
     return child;
   }
@@ -107,6 +112,7 @@ export class Family {
     if (sessionName !== undefined && (typeof sessionName !== 'string' || !SESSION_NAME.test(sessionName))) {
       throw new InvalidArgumentError('sessionName', 'sessionName must be non-empty and without whitespace');
     }
+    if (signal?.aborted) throw signal.reason;
     await this.#link.waitReady('public/exchange_token', this.#ctx.options.requestTimeout, signal);
     if (sessionName === undefined && this.#link.keeper.scope?.sessionName === undefined) {
       throw new InvalidArgumentError(
@@ -120,18 +126,18 @@ export class Family {
       subject_id: subjectId,
       ...(sessionName === undefined ? {} : { scope: `session:${sessionName}` }),
     }));
-    const child = await this.#spawn(await source(), source, childOptions, signal);
+    const child = await this.#spawn(await source(signal), source, childOptions, signal);
     this.#ctx.emit('exchanged', { subjectId });
     return child;
   }
 
   /** A token source for a child: waits for this session to be ready, then asks the server with its refresh token. */
   #source(method: string, params: (refreshToken: string) => Record<string, unknown>): TokenSource {
-    return async () => {
+    return async (signal) => {
       if (this.#ctx.state === 'closed')
         throw new SessionClosedError(`the parent session is closed: cannot ${method}`);
-      await this.#link.waitReady(method, this.#ctx.options.requestTimeout, undefined);
-      return this.#link.keeper.issue(method, params);
+      await this.#link.waitReady(method, this.#ctx.options.requestTimeout, signal);
+      return this.#link.keeper.issue(method, params, signal);
     };
   }
 

@@ -25,7 +25,7 @@ export interface ConnectOptions {
    * this caller gives up. Default: no limit (transient failures are retried with backoff).
    */
   readonly timeout?: number;
-  /** Abort the wait, with the same effect as the timeout. */
+  /** Abort the wait, with the same effect as the timeout. Already aborted: rejects at once, nothing starts. */
   readonly signal?: AbortSignal;
 }
 
@@ -48,9 +48,12 @@ export interface LogoutResult {
 /** A snapshot of a session for dashboards and health endpoints. Never holds a secret. */
 export interface SessionStatus {
   readonly state: SessionState;
-  /** Failed attempts of the current reconnect run (0 when connected or idle). */
+  /** Failed attempts of the current reconnect run (0 when connected, idle, given up or closed). */
   readonly attempt: number;
-  /** The last connection failure, while reconnecting or after giving up. */
+  /**
+   * The last connection failure: while reconnecting, after giving up (out of retries, `reconnect: false`),
+   * and after a fatal error closed the session. Cleared once authenticated again.
+   */
   readonly lastError: { readonly code: string | number; readonly message: string } | undefined;
   /** ms epoch of the next reconnect attempt, while waiting in backoff. */
   readonly nextRetryAt: number | undefined;

@@ -232,8 +232,8 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     options: StreamOptions = {},
   ): AsyncIterableIterator<StreamItem<ChannelData<C>>> {
     return new NotificationStream<ChannelData<C>>(
-      (push) =>
-        this.subscribe(channels, push, options.timeout === undefined ? {} : { timeout: options.timeout }),
+      // The stream's timeout and signal bound the subscribe too: an abort mid-subscribe undoes it.
+      (push) => this.subscribe(channels, push, options),
       (end) => {
         const onClosed = (event: ClosedEvent): void => end(event.error);
         this.once('closed', onClosed);

@@ -6,10 +6,11 @@
  * @module
  */
 import { InvalidArgumentError, StreamOverflowError } from './errors.js';
+import { validateSignal, validateTimeout } from './validate.js';
 
 /** Options of {@link DeribitSession.stream}. */
 export interface StreamOptions {
-  /** Ends the stream (the iterator rejects with the signal's reason) and unsubscribes. */
+  /** Ends the stream (the iterator rejects with the signal's reason) and unsubscribes. Already aborted: nothing is subscribed. */
   readonly signal?: AbortSignal;
   /** Notifications buffered unread at most. Default `1000`. */
   readonly highWaterMark?: number;
@@ -42,6 +43,8 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
   #reader: { resolve: (r: IteratorResult<StreamItem<T>>) => void; reject: (e: unknown) => void } | undefined;
   #ending: Ending;
   #unsubscribe: Promise<Unsubscribe | undefined>;
+  /** The unsubscribe begun by the end, settled once the server answered (or it failed). */
+  #unsubscribed: Promise<void> | undefined;
   readonly #detach: () => void;
 
   /**
@@ -65,9 +68,17 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
     ) {
       throw new InvalidArgumentError('overflow', "stream overflow must be 'error' or 'drop-oldest'");
     }
+    validateTimeout('timeout', options.timeout, 1); // checked now rather than by the first next()
+    const signal = validateSignal('signal', options.signal);
     this.#highWaterMark = highWaterMark;
     this.#dropOldest = options.overflow === 'drop-oldest';
-    const { signal } = options;
+    if (signal?.aborted) {
+      // Ended before it began: nothing is subscribed, nothing listens.
+      this.#ending = { error: signal.reason };
+      this.#unsubscribe = Promise.resolve(undefined);
+      this.#detach = () => {};
+      return;
+    }
     const onAbort = (): void => this.#end({ error: signal?.reason });
     signal?.addEventListener('abort', onAbort, { once: true });
     const undoClosed = onClosed((error) => this.#end(error ? { error } : {}));
@@ -82,7 +93,6 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
         return undefined;
       },
     );
-    if (signal?.aborted) onAbort();
   }
 
   #push(item: StreamItem<T>): void {
@@ -112,12 +122,15 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
     if (this.#ending !== undefined) return;
     this.#ending = ending;
     this.#detach();
-    void this.#unsubscribe.then((unsubscribe) => unsubscribe?.()).catch(() => {});
+    this.#unsubscribed = this.#unsubscribe.then((unsubscribe) => unsubscribe?.()).catch(() => {});
     const reader = this.#reader;
     this.#reader = undefined;
     if (reader === undefined) return;
-    if ('error' in ending && ending.error !== undefined) reader.reject(ending.error);
-    else reader.resolve({ value: undefined, done: true });
+    if (ending.error === undefined) reader.resolve({ value: undefined, done: true });
+    else {
+      this.#ending = {}; // thrown to the waiting reader: the next read is done, not the same error again
+      reader.reject(ending.error);
+    }
   }
 
   /** The next notification; buffered ones are read first, even after the stream ended. */
@@ -146,13 +159,13 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
     });
   }
 
-  /** Stop early (`break` in `for await`): unsubscribes. */
+  /** Stop early (`break` in `for await`): resolves once the server unsubscribed the stream's channels. */
   async return(): Promise<IteratorResult<StreamItem<T>>> {
     this.#end({});
     this.#buffer = [];
     this.#head = 0;
     this.#ending = {};
-    await this.#unsubscribe.then((unsubscribe) => unsubscribe?.()).catch(() => {});
+    await this.#unsubscribed;
     return { value: undefined, done: true };
   }
 

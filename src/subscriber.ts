@@ -72,6 +72,7 @@ export class Subscriber {
     const timeout = validateTimeout('timeout', options.timeout, this.#ctx.options.requestTimeout);
     const maxWait = validateMaxWait('maxWait', options.maxWait, this.#ctx.options.maxWait);
     if (this.#ctx.state === 'closed') throw new SessionClosedError();
+    if (options.signal?.aborted) throw options.signal.reason; // nothing registered, nothing sent
     const registration = this.registry.add(list, handler);
     const unsubscribe = async (): Promise<void> => {
       const emptied = registration.remove();

@@ -19,7 +19,7 @@ import { missingScope, parseScope, type Scope } from './scope.js';
 import { isReady, type SessionState, type TransitionReason } from './state.js';
 
 /** Where a child session gets a fresh token pair when its own refresh token is no longer accepted. */
-export type TokenSource = () => Promise<TokenSet>;
+export type TokenSource = (signal?: AbortSignal) => Promise<TokenSet>;
 
 /** What the keeper needs from the connection loop. */
 export interface KeeperLink {
@@ -169,7 +169,9 @@ export class TokenKeeper {
     } catch (error) {
       // A pair fresh from the parent refused on this socket (e.g. bound to the parent's): asking again won't help.
       if (!isTokenRejection(error)) throw error;
-      throw new AuthenticationError(`${why}, and the pair the parent issued was refused too`, { cause: error });
+      throw new AuthenticationError(`${why}, and the pair the parent issued was refused too`, {
+        cause: error,
+      });
     }
     return 'refresh_token';
   }
@@ -362,9 +364,14 @@ export class TokenKeeper {
 
   /**
    * Issue a token pair for a child (`public/fork_token`, `public/exchange_token`) with this session's
-   * newest refresh token, on its live socket. The caller waits for readiness first.
+   * newest refresh token, on its live socket. The caller waits for readiness first. `signal` abandons the
+   * request (a late answer is ignored).
    */
-  async issue(method: string, params: (refreshToken: string) => Record<string, unknown>): Promise<TokenSet> {
+  async issue(
+    method: string,
+    params: (refreshToken: string) => Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<TokenSet> {
     const rpc = this.#socket;
     const refreshToken = this.#refreshToken;
     if (this.#isDisposed) throw new SessionClosedError(`the parent session is closed: cannot ${method}`);
@@ -375,7 +382,9 @@ export class TokenKeeper {
         `the parent session is not authenticated: cannot ${method}`,
       );
     }
-    return parseTokenResult(await rpc.call(method, params(refreshToken), this.#ctx.options.requestTimeout));
+    return parseTokenResult(
+      await rpc.call(method, params(refreshToken), this.#ctx.options.requestTimeout, signal),
+    );
   }
 
   /** The socket is gone: its timers go with it (the next socket schedules anew). */

@@ -86,6 +86,20 @@ export function validateMaxWait(name: string, value: unknown, fallback: number):
   return numberOption(name, value, fallback, WAIT_RANGE);
 }
 
+/** `value` if it is an `AbortSignal` (any realm's: checked by shape) or `undefined`; throws otherwise. */
+export function validateSignal(name: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const signal = value as Partial<AbortSignal> | null;
+  if (
+    typeof value === 'object' &&
+    typeof signal?.aborted === 'boolean' &&
+    typeof signal.addEventListener === 'function'
+  ) {
+    return value as AbortSignal;
+  }
+  throw new InvalidArgumentError(name, `${name} must be an AbortSignal; got ${describeValue(value, false)}`);
+}
+
 /** `value` if it is a boolean, `fallback` if it is `undefined`; throws otherwise. */
 export function booleanOption(path: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;

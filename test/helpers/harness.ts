@@ -2,21 +2,35 @@
  * Test harness: an emulator per test, sessions that are always closed afterwards, and
  * event helpers that await instead of sleeping.
  */
+import { on } from 'node:events';
 import type { EventEmitter } from 'eventemitter3';
 import type { SessionEvents } from '../../src/events.js';
 import { DeribitSession } from '../../src/index.js';
 import type { SessionOptions } from '../../src/options.js';
-import { DEFAULT_ACCOUNT, DeribitEmulator, type EmulatorOptions } from '../../src/testing/index.js';
+import {
+  DEFAULT_ACCOUNT,
+  DeribitEmulator,
+  type EmulatorEvents,
+  type EmulatorOptions,
+} from '../../src/testing/index.js';
+import { type HostileOptions, HostileServer, type Script } from './hostile-server.js';
 
 /** Everything a test opened, closed in `afterEach` by {@link Harness.cleanup}. */
 export class Harness {
   readonly sessions: DeribitSession[] = [];
   emulator: DeribitEmulator | undefined;
+  hostile: HostileServer | undefined;
 
   /** Start an emulator (closed by cleanup). */
   async start(options: EmulatorOptions = {}): Promise<DeribitEmulator> {
     this.emulator = await DeribitEmulator.start(options);
     return this.emulator;
+  }
+
+  /** Start a scriptable hostile server (closed by cleanup). */
+  async startHostile(script?: Script, options?: HostileOptions): Promise<HostileServer> {
+    this.hostile = await HostileServer.start(script, options);
+    return this.hostile;
   }
 
   /** A session against the current emulator with the default account, heartbeats off, fast reconnects. */
@@ -46,6 +60,8 @@ export class Harness {
     await Promise.all(this.sessions.splice(0).map((session) => session.close()));
     await this.emulator?.close();
     this.emulator = undefined;
+    await this.hostile?.close();
+    this.hostile = undefined;
   }
 }
 
@@ -106,4 +122,22 @@ export function countEvents<K extends keyof SessionEvents>(
     };
     session.on(event, listener as never);
   });
+}
+
+type RequestEvent = EmulatorEvents['request'][0];
+
+/**
+ * Resolve with the next request of `method` the emulator receives (optionally matching `predicate`).
+ * Listens from the call on, so a request sent right after is not missed.
+ */
+export async function nextRequest(
+  emulator: DeribitEmulator,
+  method: string,
+  predicate: (request: RequestEvent) => boolean = () => true,
+): Promise<RequestEvent> {
+  const requests = on(emulator, 'request') as AsyncIterableIterator<EmulatorEvents['request']>;
+  for await (const [request] of requests) {
+    if (request.method === method && predicate(request)) return request;
+  }
+  throw new Error('the emulator stopped emitting requests');
 }

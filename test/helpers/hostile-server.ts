@@ -26,13 +26,16 @@ export class HostilePeer {
   readonly id: number;
   /** The upgrade request's headers. */
   readonly headers: IncomingMessage['headers'];
+  /** The client's address, as the server sees it. */
+  readonly remoteAddress: string | undefined;
   /** How this peer's socket closed, once it has. */
   closed: { code: number; reason: string } | undefined;
 
-  constructor(ws: WebSocket, id: number, headers: IncomingMessage['headers']) {
+  constructor(ws: WebSocket, id: number, upgrade: IncomingMessage) {
     this.#ws = ws;
     this.id = id;
-    this.headers = headers;
+    this.headers = upgrade.headers;
+    this.remoteAddress = upgrade.socket.remoteAddress;
   }
 
   /** Send anything: an object is JSON-encoded, a string goes as is. */
@@ -176,7 +179,7 @@ export class HostileServer extends EventEmitter<HostileEvents> {
   }
 
   #accept(ws: WebSocket, upgrade: IncomingMessage): void {
-    const peer = new HostilePeer(ws, this.peers.length + 1, upgrade.headers);
+    const peer = new HostilePeer(ws, this.peers.length + 1, upgrade);
     this.peers.push(peer);
     ws.on('message', (data) => {
       let frame: { id?: number | string; method?: unknown; params?: unknown };
