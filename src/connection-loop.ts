@@ -24,6 +24,7 @@ import { abortableSleep, type RetryInfo, retryWithBackoff } from './reconnect.js
 import { RpcConnection, type RpcHandlers } from './rpc.js';
 import type { ConnectOptions, LogoutResult } from './session-types.js';
 import type { WebSocketConstructor } from './socket.js';
+import { endSocket, type LogoutRequest, type Unconfirmed } from './socket-end.js';
 import { setUpSocket } from './socket-setup.js';
 import { isReady, type TransitionReason } from './state.js';
 import type { Subscriber } from './subscriber.js';
@@ -45,15 +46,6 @@ export interface LoopLink {
   /** The loop gave up (out of retries, or reconnect disabled): whoever waits learns why. */
   gaveUp(error: Error): void;
 }
-
-/** A logout requested with the close. */
-export interface LogoutRequest {
-  readonly invalidateToken: boolean;
-  readonly timeout: number;
-}
-
-/** Why a logout was not confirmed. */
-type Unconfirmed = 'no-socket' | 'not-authenticated' | 'no-close' | 'dropped' | 'closed-locally';
 
 /** Progress of the reconnect loop, for `status()`. */
 export interface LoopStatus {
@@ -399,7 +391,7 @@ export class ConnectionLoop {
   }
 
   /** End the loop and the socket; resolves with why a logout is unconfirmed, or undefined when it is confirmed. */
-  #endSocket(
+  async #endSocket(
     logout: LogoutRequest | undefined,
     errorFor: (method: string) => Error,
   ): Promise<Unconfirmed | undefined> {
@@ -407,40 +399,14 @@ export class ConnectionLoop {
     this.#abort = undefined;
     this.#status = { attempt: 0, lastError: this.#status.lastError, nextRetryAt: undefined };
     const rpc = this.#socket;
-    if (rpc === undefined) return Promise.resolve('no-socket');
+    if (rpc === undefined) return 'no-socket';
     this.#release(rpc);
-    if (logout === undefined || !rpc.authenticated) {
-      const why = logout ? 'not-authenticated' : 'closed-locally';
-      return rpc.shutdown(1000, logout ? 'logout' : 'session closed', errorFor).then(() => why);
-    }
-    rpc.setCloseError(errorFor);
-    if (!rpc.sendOnly('private/logout', { invalidate_token: logout.invalidateToken })) {
-      return rpc.shutdown(1000, 'logout', errorFor).then(() => 'no-socket');
-    }
     this.#loggingOut = rpc;
-    return this.#awaitServerClose(rpc, logout.timeout, errorFor);
-  }
-
-  async #awaitServerClose(
-    rpc: RpcConnection,
-    timeout: number,
-    errorFor: (method: string) => Error,
-  ): Promise<Unconfirmed | undefined> {
-    const waited = new AbortController();
-    const info = await Promise.race([
-      rpc.closed,
-      abortableSleep(timeout, waited.signal).then(
-        () => undefined,
-        () => undefined,
-      ),
-    ]);
-    waited.abort();
-    this.#loggingOut = undefined;
-    await rpc.shutdown(1000, 'logout', errorFor);
-    if (info === undefined) return 'no-close';
-    if (info.local) return 'closed-locally';
-    // 1006: the connection dropped without a close frame; that is not the server confirming a logout.
-    return info.code === 1006 ? 'dropped' : undefined;
+    try {
+      return await endSocket(rpc, logout, errorFor);
+    } finally {
+      this.#loggingOut = undefined;
+    }
   }
 
   /** `close()` during a logout: stop waiting for the server and close the socket now. */

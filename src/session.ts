@@ -13,7 +13,7 @@ import type { CallArgs, MethodResult } from './api/methods.js';
 import type { Grant } from './auth.js';
 import { CallGate } from './call-gate.js';
 import { monotonic } from './clock.js';
-import { ConnectionLoop, type LogoutRequest } from './connection-loop.js';
+import { ConnectionLoop } from './connection-loop.js';
 import type { EventPayload, SessionContext } from './context.js';
 import type * as errors from './errors.js';
 import { InvalidArgumentError, SessionClosedError } from './errors.js';
@@ -31,6 +31,7 @@ import type {
   SessionStatus,
 } from './session-types.js';
 import type { WebSocketConstructor } from './socket.js';
+import type { LogoutRequest } from './socket-end.js';
 import { isReady, type SessionState, type TransitionReason, transition } from './state.js';
 import { NotificationStream, type StreamItem, type StreamOptions } from './stream.js';
 import { Subscriber } from './subscriber.js';

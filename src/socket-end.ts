@@ -1,0 +1,53 @@
+/**
+ * How a session's last socket ends: closed, or logged out. `private/logout` has no response: the server
+ * closes the socket. The logout counts as confirmed only when the server closed it cleanly in time (not a
+ * 1006 drop, not our own close).
+ * @module
+ */
+import { abortableSleep } from './reconnect.js';
+import type { RpcConnection } from './rpc.js';
+
+/** A logout requested with the close. */
+export interface LogoutRequest {
+  readonly invalidateToken: boolean;
+  /** ms the server is given to close the socket. */
+  readonly timeout: number;
+}
+
+/** Why a logout was not confirmed. */
+export type Unconfirmed = 'no-socket' | 'not-authenticated' | 'no-close' | 'dropped' | 'closed-locally';
+
+/**
+ * Close `rpc`, logging it out first when `logout` is asked and the socket is authenticated (a logout on an
+ * unauthenticated socket would be refused). Pending calls get `errorFor(method)`. Resolves with why a logout
+ * is unconfirmed, or undefined when it is confirmed.
+ */
+export async function endSocket(
+  rpc: RpcConnection,
+  logout: LogoutRequest | undefined,
+  errorFor: (method: string) => Error,
+): Promise<Unconfirmed | undefined> {
+  if (logout === undefined || !rpc.authenticated) {
+    await rpc.shutdown(1000, logout ? 'logout' : 'session closed', errorFor);
+    return logout ? 'not-authenticated' : 'closed-locally';
+  }
+  rpc.setCloseError(errorFor);
+  if (!rpc.sendOnly('private/logout', { invalidate_token: logout.invalidateToken })) {
+    await rpc.shutdown(1000, 'logout', errorFor);
+    return 'no-socket';
+  }
+  const waited = new AbortController();
+  const info = await Promise.race([
+    rpc.closed,
+    abortableSleep(logout.timeout, waited.signal).then(
+      () => undefined,
+      () => undefined,
+    ),
+  ]);
+  waited.abort();
+  await rpc.shutdown(1000, 'logout', errorFor);
+  if (info === undefined) return 'no-close';
+  if (info.local) return 'closed-locally';
+  // 1006: the connection dropped without a close frame; that is not the server confirming a logout.
+  return info.code === 1006 ? 'dropped' : undefined;
+}
