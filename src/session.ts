@@ -114,7 +114,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     });
     this.#keeper.attach({
       socket: () => this.#loop.socket,
-      drop: (rpc, reason, why) => this.#loop.drop(rpc, reason, why),
+      drop: (rpc, reason, why, failure) => this.#loop.drop(rpc, reason, why, failure),
       fail: (error) => void this.#end('fatal', error),
       announce: (grant) => this.#announce(grant),
     });

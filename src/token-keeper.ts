@@ -25,8 +25,8 @@ export type TokenSource = () => Promise<TokenSet>;
 export interface KeeperLink {
   /** The loop's current socket, if any. */
   socket(): RpcConnection | undefined;
-  /** Give up on `rpc` after a transient failure in place: the loop reconnects. */
-  drop(rpc: RpcConnection, reason: TransitionReason, why: string): void;
+  /** Give up on `rpc` after a transient `failure` in place: the loop reconnects, backing off as it asks. */
+  drop(rpc: RpcConnection, reason: TransitionReason, why: string, failure: Error): void;
   /** A fatal failure: the session closes with `error`. */
   fail(error: Error): void;
   /** The session is authenticated again after an in-place re-auth. */
@@ -350,7 +350,8 @@ export class TokenKeeper {
       if (rpc !== this.#socket || this.#isDisposed) return;
       const failure = error instanceof Error ? error : new Error('authentication failed');
       if (failure instanceof AuthenticationError) this.#link?.fail(failure);
-      else this.#link?.drop(rpc, 'auth-retryable-error', `authentication failed: ${failure.message}`);
+      else
+        this.#link?.drop(rpc, 'auth-retryable-error', `authentication failed: ${failure.message}`, failure);
     }
   }
 
