@@ -11,7 +11,13 @@ import { monotonic } from './clock.js';
 import { syncClock } from './clock-sync.js';
 import { ErrorCode } from './codes.js';
 import type { SessionContext } from './context.js';
-import { AuthenticationError, ConnectionClosedError, RpcError, SessionClosedError } from './errors.js';
+import {
+  AuthenticationError,
+  ConnectionClosedError,
+  isLoginOverLimit,
+  RpcError,
+  SessionClosedError,
+} from './errors.js';
 import { abortableSleep, backoffDelay, DEFAULT_RECONNECT } from './reconnect.js';
 import { DeadlineTimer, refreshDelay } from './refresh.js';
 import type { RpcConnection } from './rpc.js';
@@ -291,11 +297,15 @@ export class TokenKeeper {
         if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
         return this.#reauthenticateInPlace(rpc, 'refresh-rejected');
       }
-      // Transient (timeout, rate limit, a malformed answer): try again soon while the token is still good;
-      // the expiry guard backs this up.
+      // Transient (timeout, rate limit, a malformed answer): try again soon while the token is still good
+      // (after a login lockout, only after the longest reconnect delay); the expiry guard backs this up.
       this.#ctx.setState('authenticated', 'refresh-failed');
       const remaining = this.#expiresAtMono - monotonic();
-      this.#refreshTimer.scheduleIn(Math.min(REFRESH_RETRY_MS, Math.max(0, remaining / 2)), () =>
+      const policy = this.#ctx.options.reconnect || DEFAULT_RECONNECT;
+      const retryIn = isLoginOverLimit(error)
+        ? Math.max(REFRESH_RETRY_MS, policy.maxTimeout)
+        : REFRESH_RETRY_MS;
+      this.#refreshTimer.scheduleIn(Math.min(retryIn, Math.max(0, remaining / 2)), () =>
         this.#runInPlace(() => this.#refresh()),
       );
       this.#ctx.report(error instanceof Error ? error : new Error('token refresh failed'));
