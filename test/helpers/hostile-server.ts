@@ -18,6 +18,8 @@ export interface HostileRequest {
   readonly params: Record<string, unknown>;
   /** Which connection (1, 2, … in order of arrival). */
   readonly connection: number;
+  /** When it arrived (`performance.now()`, ms). */
+  readonly at: number;
 }
 
 /** One client socket, as the script sees it. */
@@ -211,6 +213,7 @@ export class HostileServer extends EventEmitter<HostileEvents> {
             ? (frame.params as Record<string, unknown>)
             : {},
         connection: peer.id,
+        at: performance.now(),
       };
       this.received.push(request);
       this.emit('request', request, peer);
