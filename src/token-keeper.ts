@@ -233,7 +233,10 @@ export class TokenKeeper {
     return this.#disposed.signal;
   }
 
-  /** Make `tokens` current: remember the newest refresh token, announce them, schedule renewal. */
+  /**
+   * Make `tokens` current: remember the newest refresh token, schedule renewal, announce them. Listeners
+   * come last: one that closes the session finds everything in place for {@link dispose} to undo.
+   */
   #adopt(rpc: RpcConnection, tokens: TokenSet): void {
     // A result that arrives after close() is dropped: no tokens event, no timer, after `closed`.
     if (this.#isDisposed) throw new SessionClosedError();
@@ -241,6 +244,7 @@ export class TokenKeeper {
     this.#refreshToken = tokens.refreshToken;
     this.#expiresAtMono = monotonic() + tokens.expiresIn * 1000;
     rpc.authenticated = true;
+    this.#schedule(tokens);
     this.#ctx.emit('tokens', {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
@@ -248,7 +252,7 @@ export class TokenKeeper {
       scope: tokens.scope,
     });
     const requested = this.#ctx.options.scope;
-    if (requested !== undefined) {
+    if (requested !== undefined && !this.#isDisposed) {
       const missing = missingScope(parseScope(requested), tokens.scope);
       if (missing.length > 0) {
         this.#ctx.warn({
@@ -258,7 +262,6 @@ export class TokenKeeper {
         });
       }
     }
-    this.#schedule(tokens);
   }
 
   #schedule(tokens: TokenSet): void {
@@ -313,7 +316,10 @@ export class TokenKeeper {
     }
     if (rpc !== this.#socket || this.#stateNow() !== 'refreshing') return;
     this.#adopt(rpc, tokens);
+    // Each step hands control to listeners, which may close the session: go on only while it is ours.
+    if (this.#stateNow() !== 'refreshing') return;
     this.#ctx.setState('authenticated', 'refresh-ok');
+    if (this.#stateNow() !== 'authenticated') return;
     this.#ctx.emit('refreshed', { scope: tokens.scope, expiresAt: tokens.expiresAt });
   }
 
