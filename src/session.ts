@@ -130,7 +130,8 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
   /** Authenticated (again), with heartbeat, COD and subscriptions restored: tell the world. */
   #announce(grant: Grant): void {
     const tokens = this.#keeper.tokens;
-    if (tokens === undefined) return;
+    // A `state` listener may have closed the session on the way here: then there is nothing to announce.
+    if (tokens === undefined || this.#state !== 'authenticated') return;
     if (tokens.scope.sessionName !== undefined) this.#family.noteNamedSession(tokens.scope.sessionName);
     this.#reporter.log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
     this.#emit('authenticated', { scope: tokens.scope, expiresAt: tokens.expiresAt, grant });
