@@ -133,6 +133,7 @@ export class ConnectionLoop {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (signal?.aborted) return Promise.reject(signal.reason); // given up before it began: open nothing
     if (isReady(this.#ctx.state)) return Promise.resolve();
     const { gate } = this.#link;
     let gaveUp: Error | undefined;
