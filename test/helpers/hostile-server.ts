@@ -79,8 +79,11 @@ export type Script = (request: HostileRequest, peer: HostilePeer) => void;
 
 /** Options of {@link HostileServer.start}. */
 export interface HostileOptions {
-  /** Refuse every upgrade with this HTTP status (e.g. 404, 401, 403, 429). */
-  readonly refuseUpgrade?: number;
+  /**
+   * Refuse every upgrade with this HTTP status (e.g. 404, 401, 403, 429), or decide per upgrade (1, 2, … in
+   * order of arrival): a status refuses it, undefined accepts it.
+   */
+  readonly refuseUpgrade?: number | ((upgrade: number) => number | undefined);
   /** The `ws` server's `perMessageDeflate` (to see whether the client offers it). Default false. */
   readonly perMessageDeflate?: boolean;
   /** Never answer an upgrade request (the client's socket stays opening); each is announced as `upgrade`. */
@@ -175,6 +178,7 @@ export class HostileServer extends EventEmitter<HostileEvents> {
     });
     const { port } = http.address() as AddressInfo;
     const server = new HostileServer(http, wss, `ws://127.0.0.1:${port}/ws/api/v2`, script);
+    let upgrades = 0;
     http.on('upgrade', (request, socket, head) => {
       server.emit('upgrade', request, socket);
       if (options.holdUpgrade) {
@@ -183,10 +187,11 @@ export class HostileServer extends EventEmitter<HostileEvents> {
         socket.once('close', () => server.#held.delete(socket));
         return;
       }
-      if (options.refuseUpgrade !== undefined) {
-        socket.end(
-          `HTTP/1.1 ${options.refuseUpgrade} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
-        );
+      upgrades += 1;
+      const { refuseUpgrade } = options;
+      const status = typeof refuseUpgrade === 'function' ? refuseUpgrade(upgrades) : refuseUpgrade;
+      if (status !== undefined) {
+        socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => server.#accept(ws, request));
