@@ -90,7 +90,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
       this.#gate.waitReady(what, timeout, signal);
     this.#subscriber = new Subscriber(
       ctx,
-      { readySocket: () => this.#loop.readySocket, waitReady },
+      { readySocket: () => this.#loop.readySocket, socket: () => this.#loop.socket, waitReady },
       (error, channel) => this.#reporter.listenerFailed({ channel }, error),
     );
     this.#family = new Family(ctx, {
