@@ -65,11 +65,13 @@ describe('errors', () => {
     expect(error.message).toBe('connection closed (connect ECONNREFUSED 127.0.0.1:9)');
     const inFlight = new ConnectionClosedError('private/buy', undefined, 'socket hang up');
     expect(inFlight.reason).toBe('socket hang up');
-    expect(inFlight.message).toMatch(/^connection closed \(socket hang up\) before private\/buy was answered/);
+    expect(inFlight.message).toMatch(
+      /^connection closed \(socket hang up\) before private\/buy was answered/,
+    );
     expect(new ConnectionClosedError(undefined, 1006, '').reason).toBeUndefined();
   });
 
-    it('InvalidArgumentError is a TypeError with a code and the argument it is about', () => {
+  it('InvalidArgumentError is a TypeError with a code and the argument it is about', () => {
     const error = new InvalidArgumentError('reconnect.retries', 'option reconnect.retries must be …');
     expect(error).toBeInstanceOf(TypeError);
     expect(error).toMatchObject({
