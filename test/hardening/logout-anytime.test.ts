@@ -13,7 +13,7 @@ import { HostileHarness, handlesWhenSettled } from '../helpers/hostile-session.j
 const h = new HostileHarness();
 afterEach(() => h.cleanup());
 
-type Phase = 'connect' | 'authenticate' | 'restore' | 'reauth';
+type Phase = 'connect' | 'authenticate' | 'restore (heartbeat)' | 'restore (subscribe)' | 'reauth';
 type Ending = 'logout' | 'close';
 
 interface Held {
@@ -30,7 +30,8 @@ async function holdIn(phase: Phase): Promise<{ session: DeribitSession; held: He
   });
   const holds = (request: HostileRequest): boolean => {
     if (phase === 'authenticate') return request.method === 'public/auth';
-    if (phase === 'restore') return request.method === 'public/set_heartbeat';
+    if (phase === 'restore (heartbeat)') return request.method === 'public/set_heartbeat';
+    if (phase === 'restore (subscribe)') return request.method === 'public/subscribe';
     if (phase === 'reauth')
       return request.method === 'public/auth' && request.params['grant_type'] === 'refresh_token';
     return false;
@@ -58,7 +59,9 @@ async function holdIn(phase: Phase): Promise<{ session: DeribitSession; held: He
     { holdUpgrade: phase === 'connect' },
   );
   if (phase === 'connect') server.once('upgrade', () => reached());
-  const session = h.session(phase === 'restore' ? { heartbeat: { interval: 10 } } : {});
+  const session = h.session(phase === 'restore (heartbeat)' ? { heartbeat: { interval: 10 } } : {});
+  // Registered before connect(): subscribed by the restore.
+  if (phase === 'restore (subscribe)') await session.subscribe('ticker.BTC-PERPETUAL.100ms', () => {});
   if (phase === 'reauth') {
     await session.connect();
     await expect(session.call('private/get_positions', {})).rejects.toMatchObject({ code: 13009 });
@@ -69,7 +72,7 @@ async function holdIn(phase: Phase): Promise<{ session: DeribitSession; held: He
   return { session, held };
 }
 
-const phases: Phase[] = ['connect', 'authenticate', 'restore', 'reauth'];
+const phases: Phase[] = ['connect', 'authenticate', 'restore (heartbeat)', 'restore (subscribe)', 'reauth'];
 const cases = phases.flatMap((phase) => (['logout', 'close'] as const).map((end) => [phase, end] as const));
 
 describe('logout() and close() at any moment', () => {
@@ -79,13 +82,7 @@ describe('logout() and close() at any moment', () => {
       const { session, held } = await holdIn(phase);
       const server = h.server;
       if (server === undefined) throw new Error('no server');
-      const expectedState = {
-        connect: 'connecting',
-        authenticate: 'authenticating',
-        restore: 'authenticating',
-        reauth: 'authenticating',
-      }[phase];
-      expect(session.state).toBe(expectedState);
+      expect(session.state).toBe(phase === 'connect' ? 'connecting' : 'authenticating');
       let closed = false;
       const afterClosed: string[] = [];
       session.on('closed', () => {
@@ -108,7 +105,7 @@ describe('logout() and close() at any moment', () => {
       const peer = server.peers[0];
       if (peer !== undefined) await server.closedPeer(peer.id);
       // private/logout only on an authenticated socket, and only from logout().
-      const authenticated = phase === 'restore' || phase === 'reauth';
+      const authenticated = phase.startsWith('restore') || phase === 'reauth';
       const sent = server.received.map((r) => r.method);
       expect(sent.includes('private/logout')).toBe(end === 'logout' && authenticated);
       if (end === 'logout') expect(result).toEqual({ confirmed: authenticated });
