@@ -60,6 +60,29 @@ function randomBetween(min: number, max: number): number {
   return min + Math.random() * (max - min);
 }
 
+/** Run `fault` at random intervals of `min`–`max` ms until `endAt`; returns how to stop early, and the count. */
+function atRandom(
+  min: number,
+  max: number,
+  endAt: number,
+  fault: () => void,
+): { stop(): void; count(): number } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let count = 0;
+  const schedule = (): void => {
+    timer = setTimeout(
+      () => {
+        count += 1;
+        fault();
+        if (Date.now() < endAt) schedule();
+      },
+      randomBetween(min, max),
+    );
+  };
+  schedule();
+  return { stop: () => clearTimeout(timer), count: () => count };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -144,35 +167,12 @@ export async function runChaos(
 
   const started = Date.now();
   const endAt = started + durationMs;
-  let drops = 0;
-  let dropTimer: ReturnType<typeof setTimeout> | undefined;
-  const scheduleDrop = (): void => {
-    dropTimer = setTimeout(
-      () => {
-        drops += 1;
-        emu.dropConnections();
-        if (Date.now() < endAt) scheduleDrop();
-      },
-      randomBetween(200, 2000),
-    );
-  };
-  scheduleDrop();
+  const drops = atRandom(200, 2000, endAt, () => emu.dropConnections());
   // 13009 bursts: the next 1–4 calls of a private method are refused as unauthorized.
-  let unauthorizedBursts = 0;
-  let burstTimer: ReturnType<typeof setTimeout> | undefined;
-  const scheduleBurst = (): void => {
-    burstTimer = setTimeout(
-      () => {
-        unauthorizedBursts += 1;
-        const method =
-          PRIVATE_METHODS[Math.floor(Math.random() * PRIVATE_METHODS.length)] ?? 'private/get_positions';
-        emu.failNext(method, 1 + Math.floor(Math.random() * 4), { code: 13009, message: 'unauthorized' });
-        if (Date.now() < endAt) scheduleBurst();
-      },
-      randomBetween(1000, 4000),
-    );
-  };
-  scheduleBurst();
+  const unauthorizedBursts = atRandom(1000, 4000, endAt, () => {
+    const method = PRIVATE_METHODS[Math.floor(Math.random() * PRIVATE_METHODS.length)] ?? PRIVATE_METHODS[0];
+    emu.failNext(method, 1 + Math.floor(Math.random() * 4), { code: 13009, message: 'unauthorized' });
+  });
   const publisher = setInterval(() => {
     for (const index of sessions.keys())
       for (const channel of channelsOf(index)) emu.publish(channel, { at: Date.now() });
@@ -180,7 +180,7 @@ export async function runChaos(
   const reporter = setInterval(
     () =>
       log(
-        `… ${Math.round((Date.now() - started) / 1000)} s, ${drops} drops, ${reconnects} auths, ${refreshes} refreshes`,
+        `… ${Math.round((Date.now() - started) / 1000)} s, ${drops.count()} drops, ${reconnects} auths, ${refreshes} refreshes`,
       ),
     10_000,
   );
@@ -270,8 +270,8 @@ export async function runChaos(
     logOutAtRandom(),
   ]);
 
-  clearTimeout(dropTimer);
-  clearTimeout(burstTimer);
+  drops.stop();
+  unauthorizedBursts.stop();
   clearInterval(publisher);
   clearInterval(reporter);
   const allGone = new Promise<void>((resolve) => {
@@ -303,10 +303,10 @@ export async function runChaos(
   process.off('unhandledRejection', onUnhandled);
   return {
     durationMs: Date.now() - started,
-    drops,
+    drops: drops.count(),
     reconnects,
     refreshes,
-    unauthorizedBursts,
+    unauthorizedBursts: unauthorizedBursts.count(),
     reauthsInPlace,
     calls,
     logouts,

@@ -5,7 +5,7 @@
  * `12003 login_over_limit` waits the longest delay before the next login.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RetryInfo } from '../../src/index.js';
+import type { DeribitSession, RetryInfo } from '../../src/index.js';
 import {
   AuthenticationError,
   MalformedResponseError,
@@ -53,6 +53,20 @@ function failingAuths(n: number, answer: Answer): Script {
   };
 }
 
+/**
+ * Connect `session`, have the server refuse private/get_positions with 13009 (a re-auth in place follows),
+ * and resolve with the `reconnecting` events seen until the session is authenticated again.
+ */
+async function reauthenticatedInPlace(session: DeribitSession): Promise<RetryInfo[]> {
+  await session.connect();
+  const retries: RetryInfo[] = [];
+  session.on('reconnecting', (info) => retries.push(info));
+  const back = new Promise<void>((resolve) => session.once('authenticated', () => resolve()));
+  await expect(session.call('private/get_positions', {})).rejects.toMatchObject({ code: 13009 });
+  await back;
+  return retries;
+}
+
 describe('an odd answer to public/auth is transient', () => {
   it.each(transient)(
     '%s: connect() backs off, reports it on reconnecting, and succeeds',
@@ -92,12 +106,7 @@ describe('an odd answer to public/auth is transient', () => {
         } else deribitLike(request, peer);
       });
       const session = h.session();
-      await session.connect();
-      const retries: RetryInfo[] = [];
-      session.on('reconnecting', (info) => retries.push(info));
-      const reconnected = new Promise<void>((resolve) => session.once('authenticated', () => resolve()));
-      await expect(session.call('private/get_positions', {})).rejects.toMatchObject({ code: 13009 });
-      await reconnected;
+      const retries = await reauthenticatedInPlace(session);
       expect(session.state).toBe('authenticated');
       expect(server.peers).toHaveLength(2);
       expect(retries).toHaveLength(1);
@@ -189,13 +198,7 @@ describe('12003 login_over_limit', () => {
         peer.error(request, 12003, 'login_over_limit');
       } else deribitLike(request, peer);
     });
-    const session = h.session({ reconnect });
-    await session.connect();
-    const retries: RetryInfo[] = [];
-    session.on('reconnecting', (info) => retries.push(info));
-    const back = new Promise<void>((resolve) => session.once('authenticated', () => resolve()));
-    await expect(session.call('private/get_positions', {})).rejects.toMatchObject({ code: 13009 });
-    await back;
+    const retries = await reauthenticatedInPlace(h.session({ reconnect }));
     const auths = server.requests('public/auth');
     expect(auths.map((r) => r.params['grant_type'])).toEqual([
       'client_signature',

@@ -3,10 +3,10 @@
  * in the phase under test (the upgrade, the auth answer, the restore, a re-auth in place), the session is
  * ended there, and then the server misbehaves: it answers what it held and sends a `test_request`.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DeribitSession, SessionClosedError } from '../../src/index.js';
+import { runScript } from '../helpers/child.js';
 import { deribitLike, type HostilePeer, type HostileRequest, tokens } from '../helpers/hostile-server.js';
 import { HostileHarness, handlesWhenSettled } from '../helpers/hostile-session.js';
 
@@ -143,23 +143,9 @@ describe('logout() and close() at any moment', () => {
   });
 
   it('a process that logs out mid-authentication and mid-restore exits by itself', async () => {
-    const script = fileURLToPath(new URL('../fixtures/logout-anytime.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => {
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.on('exit', (exitCode) => {
-        clearTimeout(killer);
-        resolve(exitCode);
-      });
-    });
+    const { code, out, err } = await runScript(
+      fileURLToPath(new URL('../fixtures/logout-anytime.ts', import.meta.url)),
+    );
     expect(err).toBe('');
     expect(out.trim()).toBe('authenticate: closed false; restore: closed true');
     expect(code).toBe(0);

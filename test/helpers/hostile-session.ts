@@ -2,14 +2,15 @@
  * Sessions against a {@link HostileServer}, closed after each test, and probes for what a test must prove
  * did not happen: unhandled rejections, uncaught exceptions, timers and sockets left behind.
  */
-import { DeribitSession } from '../../src/index.js';
+import type { DeribitSession } from '../../src/index.js';
 import type { SessionOptions } from '../../src/options.js';
+import { Harness } from './harness.js';
 import { deribitLike, type HostileOptions, HostileServer, type Script } from './hostile-server.js';
 
 /** A hostile server and the sessions of one test; {@link cleanup} closes them all. */
 export class HostileHarness {
   server: HostileServer | undefined;
-  readonly sessions: DeribitSession[] = [];
+  readonly #sessions = new Harness();
 
   /** Start the server (closed by cleanup). */
   async start(script: Script = deribitLike, options: HostileOptions = {}): Promise<HostileServer> {
@@ -17,24 +18,25 @@ export class HostileHarness {
     return this.server;
   }
 
+  /** The sessions made so far. */
+  get sessions(): readonly DeribitSession[] {
+    return this.#sessions.sessions;
+  }
+
   /** A session against the server: quiet (no heartbeat, no liveness probe), fast reconnects. */
   session(options: Partial<SessionOptions> = {}): DeribitSession {
     const url = options.url ?? this.server?.url;
     if (url === undefined) throw new Error('start the server first, or pass a url');
-    const session = new DeribitSession({
+    return this.#sessions.session({
       url,
       credentials: { clientId: 'id', clientSecret: 'secret' },
-      heartbeat: false,
       liveness: false,
-      reconnect: { minTimeout: 5, maxTimeout: 50, stableAfter: 0 },
       ...options,
-    } as SessionOptions);
-    this.sessions.push(session);
-    return session;
+    });
   }
 
   async cleanup(): Promise<void> {
-    await Promise.all(this.sessions.splice(0).map((session) => session.close()));
+    await this.#sessions.cleanup();
     await this.server?.close();
     this.server = undefined;
   }
