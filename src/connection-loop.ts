@@ -7,14 +7,13 @@
  */
 import type { Grant } from './auth.js';
 import type { CallGate } from './call-gate.js';
-import { ErrorCode } from './codes.js';
 import type { SessionContext } from './context.js';
 import {
   AuthenticationError,
   ConnectionClosedError,
+  isLoginOverLimit,
   NotConnectedError,
   RequestTimeoutError,
-  RpcError,
   SessionClosedError,
   UpgradeRejectedError,
 } from './errors.js';
@@ -64,11 +63,6 @@ export function isFatal(error: unknown): boolean {
   );
 }
 
-function isLoginOverLimit(error: unknown): boolean {
-  const code = error instanceof AuthenticationError || error instanceof RpcError ? error.code : undefined;
-  return code === ErrorCode.loginOverLimit;
-}
-
 /** One session's connection loop. */
 export class ConnectionLoop {
   readonly #ctx: SessionContext;
@@ -81,6 +75,8 @@ export class ConnectionLoop {
   #stableBreak: ((error: Error) => void) | undefined;
   /** Why the current socket is being dropped (the `state` event's reason when it closes). */
   #dropReason: TransitionReason = 'socket-closed';
+  /** The failure the current socket is being dropped for, if any: the next connection backs off as after it. */
+  #dropFailure: Error | undefined;
   /** The socket a logout is waiting on: `hurry()` closes it. */
   #loggingOut: RpcConnection | undefined;
   #status: LoopStatus = { attempt: 0, lastError: undefined, nextRetryAt: undefined };
@@ -162,19 +158,28 @@ export class ConnectionLoop {
     });
   }
 
-  /** Start the loop unless it runs. */
-  start(): void {
+  /**
+   * Start the loop unless it runs. After a `failure` on the last socket (an authentication in place that
+   * failed), the first connection waits as after a failed attempt, and `reconnecting` reports it.
+   */
+  start(failure?: Error): void {
     if (this.#abort !== undefined || this.#ctx.state === 'closed') return;
     const controller = new AbortController();
     this.#abort = controller;
-    void this.#run(controller.signal).finally(() => {
+    void this.#run(controller.signal, failure).finally(() => {
       if (this.#abort === controller) this.#abort = undefined;
     });
   }
 
-  async #run(signal: AbortSignal): Promise<void> {
+  async #run(signal: AbortSignal, failure: Error | undefined): Promise<void> {
     const policy = this.#ctx.options.reconnect;
+    let failed = failure;
     const establish = async (): Promise<void> => {
+      if (failed !== undefined) {
+        const error = failed;
+        failed = undefined;
+        throw error; // the attempt that just failed on the last socket: back off before the next one
+      }
       await this.#establish(signal);
       this.#status = { attempt: 0, lastError: undefined, nextRetryAt: undefined };
       if (policy && policy.stableAfter > 0) await this.#waitStable(policy.stableAfter, signal);
@@ -217,6 +222,7 @@ export class ConnectionLoop {
     const rpc = await this.#open(signal);
     this.#socket = rpc;
     this.#dropReason = 'socket-closed';
+    this.#dropFailure = undefined;
     this.#ctx.setState('authenticating', 'socket-open');
     this.#watch(rpc, 'open');
     try {
@@ -322,9 +328,11 @@ export class ConnectionLoop {
       this.#ctx.setState('disconnected', this.#dropReason);
     }
     this.#ctx.emit('disconnected', { code, reason, willReconnect });
-    const lost = new ConnectionClosedError(undefined, code, reason);
+    const failure = this.#dropFailure;
+    this.#dropFailure = undefined;
+    const lost = failure ?? new ConnectionClosedError(undefined, code, reason);
     if (this.#stableBreak) this.#stableBreak(lost);
-    else if (willReconnect) this.start();
+    else if (willReconnect) this.start(failure);
     else if (!this.running) {
       this.#status = { attempt: 0, lastError: lost, nextRetryAt: undefined };
       this.#link.gaveUp(lost);
@@ -345,10 +353,14 @@ export class ConnectionLoop {
     this.#link.subscriber.socketLost();
   }
 
-  /** Drop `rpc` now (it is dead or unusable); the close handler reports it and the loop reconnects. */
-  drop(rpc: RpcConnection, reason: TransitionReason, why: string): void {
+  /**
+   * Drop `rpc` now (it is dead or unusable); the close handler reports it and the loop reconnects, at once,
+   * or after a `failure` (e.g. `12003` to an authentication in place) with the backoff that failure asks for.
+   */
+  drop(rpc: RpcConnection, reason: TransitionReason, why: string, failure?: Error): void {
     if (rpc !== this.#socket) return;
     this.#dropReason = reason;
+    this.#dropFailure = failure;
     rpc.terminate(4001, why);
   }
 

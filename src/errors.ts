@@ -317,6 +317,12 @@ const REAUTH_CODES: ReadonlySet<number> = new Set([
   ErrorCode.rawSubscriptionsNotAvailable,
 ]);
 
+/** `12003 login_over_limit`: every failed login lengthens the lockout, so the next one waits the longest delay. */
+export function isLoginOverLimit(error: unknown): boolean {
+  const code = error instanceof AuthenticationError || error instanceof RpcError ? error.code : undefined;
+  return code === ErrorCode.loginOverLimit;
+}
+
 /** Classify any error thrown by this library (or the socket beneath it). See {@link ErrorClass}. */
 export function classify(error: unknown): ErrorClass {
   if (error instanceof AuthenticationError || error instanceof SessionClosedError) return 'fatal';

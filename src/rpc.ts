@@ -189,10 +189,13 @@ export class RpcConnection {
     } else {
       socket.onmessage = (event) => this.#onFrame(event.data);
     }
-    socket.onerror = () => {
-      // The close event that follows carries what matters; errors alone change nothing.
+    // The close event that follows acts on an error; the error only explains a close that has no reason
+    // (e.g. a frame over maxPayload: 1006, "Max payload size exceeded").
+    let lastError = '';
+    socket.onerror = (event) => {
+      lastError = describeSocketError(event);
     };
-    socket.onclose = (event) => this.#onClose(event.code, event.reason);
+    socket.onclose = (event) => this.#onClose(event.code, event.reason || lastError);
   }
 
   /** True until the socket closes. */

@@ -87,7 +87,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
       this.#gate.waitReady(what, timeout, signal);
     this.#subscriber = new Subscriber(
       ctx,
-      { readySocket: () => this.#loop.readySocket, waitReady },
+      { readySocket: () => this.#loop.readySocket, socket: () => this.#loop.socket, waitReady },
       (error, channel) => this.#reporter.listenerFailed({ channel }, error),
     );
     this.#family = new Family(ctx, {
@@ -111,7 +111,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
     });
     this.#keeper.attach({
       socket: () => this.#loop.socket,
-      drop: (rpc, reason, why) => this.#loop.drop(rpc, reason, why),
+      drop: (rpc, reason, why, failure) => this.#loop.drop(rpc, reason, why, failure),
       fail: (error) => void this.#end('fatal', error),
       announce: (grant) => this.#announce(grant),
     });
@@ -127,7 +127,8 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
   /** Authenticated (again), with heartbeat, COD and subscriptions restored: tell the world. */
   #announce(grant: Grant): void {
     const tokens = this.#keeper.tokens;
-    if (tokens === undefined) return;
+    // A `state` listener may have closed the session on the way here: then there is nothing to announce.
+    if (tokens === undefined || this.#state !== 'authenticated') return;
     if (tokens.scope.sessionName !== undefined) this.#family.noteNamedSession(tokens.scope.sessionName);
     this.#reporter.log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
     this.#emit('authenticated', { scope: tokens.scope, expiresAt: tokens.expiresAt, grant });

@@ -25,6 +25,8 @@ import { validateMaxWait, validateTimeout } from './validate.js';
 export interface SubscriberLink {
   /** The live socket when the session is ready (authenticated or refreshing), else undefined. */
   readySocket(): RpcConnection | undefined;
+  /** The session's current socket, ready or not (undefined once it is lost, closed or logging out). */
+  socket(): RpcConnection | undefined;
   /** Wait for readiness, at most `timeout` ms ({@link NotConnectedError} when nothing is connecting). */
   waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void>;
 }
@@ -169,7 +171,8 @@ export class Subscriber {
       else unwanted.push(channel); // unsubscribed while the request was in flight
     }
     this.#warnMissing(part.filter((channel) => !granted.has(channel)));
-    if (unwanted.length > 0 && rpc === this.#link.readySocket()) {
+    // On the session's socket even while it restores (not ready yet): that is where the channel now is.
+    if (unwanted.length > 0 && rpc === this.#link.socket()) {
       await this.#sendUnsubscribe(rpc, unwanted).catch((error: unknown) => this.#reportUnlessClosed(error));
     }
   }
@@ -204,8 +207,9 @@ export class Subscriber {
 
   async #unsubscribeOnServer(channels: string[]): Promise<void> {
     for (const channel of channels) this.registry.unconfirm(channel);
-    const rpc = this.#link.readySocket();
-    if (rpc === undefined) return; // nothing is subscribed on a socket that is not there (a restore reconciles)
+    // Channels are subscribed only on an authenticated socket, which may still be restoring (not ready yet).
+    const rpc = this.#link.socket();
+    if (rpc === undefined || !rpc.authenticated) return;
     // A channel whose subscribe is in flight is reconciled when its answer comes.
     const settled = channels.filter((channel) => !this.#inflight?.has(channel));
     if (settled.length === 0) return;

@@ -11,7 +11,13 @@ import { monotonic } from './clock.js';
 import { syncClock } from './clock-sync.js';
 import { ErrorCode } from './codes.js';
 import type { SessionContext } from './context.js';
-import { AuthenticationError, ConnectionClosedError, RpcError, SessionClosedError } from './errors.js';
+import {
+  AuthenticationError,
+  ConnectionClosedError,
+  isLoginOverLimit,
+  RpcError,
+  SessionClosedError,
+} from './errors.js';
 import { abortableSleep, backoffDelay, DEFAULT_RECONNECT } from './reconnect.js';
 import { DeadlineTimer, refreshDelay } from './refresh.js';
 import type { RpcConnection } from './rpc.js';
@@ -25,8 +31,8 @@ export type TokenSource = (signal?: AbortSignal) => Promise<TokenSet>;
 export interface KeeperLink {
   /** The loop's current socket, if any. */
   socket(): RpcConnection | undefined;
-  /** Give up on `rpc` after a transient failure in place: the loop reconnects. */
-  drop(rpc: RpcConnection, reason: TransitionReason, why: string): void;
+  /** Give up on `rpc` after a transient `failure` in place: the loop reconnects, backing off as it asks. */
+  drop(rpc: RpcConnection, reason: TransitionReason, why: string, failure: Error): void;
   /** A fatal failure: the session closes with `error`. */
   fail(error: Error): void;
   /** The session is authenticated again after an in-place re-auth. */
@@ -235,7 +241,10 @@ export class TokenKeeper {
     return this.#disposed.signal;
   }
 
-  /** Make `tokens` current: remember the newest refresh token, announce them, schedule renewal. */
+  /**
+   * Make `tokens` current: remember the newest refresh token, schedule renewal, announce them. Listeners
+   * come last: one that closes the session finds everything in place for {@link dispose} to undo.
+   */
   #adopt(rpc: RpcConnection, tokens: TokenSet): void {
     // A result that arrives after close() is dropped: no tokens event, no timer, after `closed`.
     if (this.#isDisposed) throw new SessionClosedError();
@@ -243,6 +252,7 @@ export class TokenKeeper {
     this.#refreshToken = tokens.refreshToken;
     this.#expiresAtMono = monotonic() + tokens.expiresIn * 1000;
     rpc.authenticated = true;
+    this.#schedule(tokens);
     this.#ctx.emit('tokens', {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
@@ -250,7 +260,7 @@ export class TokenKeeper {
       scope: tokens.scope,
     });
     const requested = this.#ctx.options.scope;
-    if (requested !== undefined) {
+    if (requested !== undefined && !this.#isDisposed) {
       const missing = missingScope(parseScope(requested), tokens.scope);
       if (missing.length > 0) {
         this.#ctx.warn({
@@ -260,7 +270,6 @@ export class TokenKeeper {
         });
       }
     }
-    this.#schedule(tokens);
   }
 
   #schedule(tokens: TokenSet): void {
@@ -299,11 +308,15 @@ export class TokenKeeper {
         if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
         return this.#reauthenticateInPlace(rpc, 'refresh-rejected');
       }
-      // Transient (timeout, rate limit, a malformed answer): try again soon while the token is still good;
-      // the expiry guard backs this up.
+      // Transient (timeout, rate limit, a malformed answer): try again soon while the token is still good
+      // (after a login lockout, only after the longest reconnect delay); the expiry guard backs this up.
       this.#ctx.setState('authenticated', 'refresh-failed');
       const remaining = this.#expiresAtMono - monotonic();
-      this.#refreshTimer.scheduleIn(Math.min(REFRESH_RETRY_MS, Math.max(0, remaining / 2)), () =>
+      const policy = this.#ctx.options.reconnect || DEFAULT_RECONNECT;
+      const retryIn = isLoginOverLimit(error)
+        ? Math.max(REFRESH_RETRY_MS, policy.maxTimeout)
+        : REFRESH_RETRY_MS;
+      this.#refreshTimer.scheduleIn(Math.min(retryIn, Math.max(0, remaining / 2)), () =>
         this.#runInPlace(() => this.#refresh()),
       );
       this.#ctx.report(error instanceof Error ? error : new Error('token refresh failed'));
@@ -311,7 +324,10 @@ export class TokenKeeper {
     }
     if (rpc !== this.#socket || this.#stateNow() !== 'refreshing') return;
     this.#adopt(rpc, tokens);
+    // Each step hands control to listeners, which may close the session: go on only while it is ours.
+    if (this.#stateNow() !== 'refreshing') return;
     this.#ctx.setState('authenticated', 'refresh-ok');
+    if (this.#stateNow() !== 'authenticated') return;
     this.#ctx.emit('refreshed', { scope: tokens.scope, expiresAt: tokens.expiresAt });
   }
 
@@ -358,7 +374,8 @@ export class TokenKeeper {
       if (rpc !== this.#socket || this.#isDisposed) return;
       const failure = error instanceof Error ? error : new Error('authentication failed');
       if (failure instanceof AuthenticationError) this.#link?.fail(failure);
-      else this.#link?.drop(rpc, 'auth-retryable-error', `authentication failed: ${failure.message}`);
+      else
+        this.#link?.drop(rpc, 'auth-retryable-error', `authentication failed: ${failure.message}`, failure);
     }
   }
 

@@ -58,6 +58,19 @@ describe('errors', () => {
     );
   });
 
+  it('ConnectionClosedError keeps its reason without a close code (a refused TCP connection has none)', () => {
+    const error = new ConnectionClosedError(undefined, undefined, 'connect ECONNREFUSED 127.0.0.1:9');
+    expect(error.closeCode).toBeUndefined();
+    expect(error.reason).toBe('connect ECONNREFUSED 127.0.0.1:9');
+    expect(error.message).toBe('connection closed (connect ECONNREFUSED 127.0.0.1:9)');
+    const inFlight = new ConnectionClosedError('private/buy', undefined, 'socket hang up');
+    expect(inFlight.reason).toBe('socket hang up');
+    expect(inFlight.message).toMatch(
+      /^connection closed \(socket hang up\) before private\/buy was answered/,
+    );
+    expect(new ConnectionClosedError(undefined, 1006, '').reason).toBeUndefined();
+  });
+
   it('InvalidArgumentError is a TypeError with a code and the argument it is about', () => {
     const error = new InvalidArgumentError('reconnect.retries', 'option reconnect.retries must be …');
     expect(error).toBeInstanceOf(TypeError);

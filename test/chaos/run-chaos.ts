@@ -1,12 +1,15 @@
 /**
  * The chaos run shared by the CI test (≈ 20 s) and `npm run soak` (minutes): an emulator that drops
- * every socket at random 0.2–2 s intervals, 3-second tokens, several loops of private calls, and
- * subscriptions fed with published data. It returns a report; the caller asserts on it.
+ * every socket at random 0.2–2 s intervals, answers bursts of private calls with `13009 unauthorized`,
+ * 3-second tokens, several loops of private calls, subscriptions fed with published data, and sessions
+ * logged out at random moments (connecting, authenticating, reconnecting, refreshing…). It returns a
+ * report; the caller asserts on it.
  */
 import {
   ConnectionClosedError,
   DeribitSession,
   RequestTimeoutError,
+  RpcError,
   SessionClosedError,
 } from '../../src/index.js';
 import { DEFAULT_ACCOUNT, DeribitEmulator } from '../../src/testing/index.js';
@@ -17,7 +20,16 @@ export interface ChaosReport {
   readonly drops: number;
   readonly reconnects: number;
   readonly refreshes: number;
-  readonly calls: { ok: number; connectionClosed: number; timedOut: number };
+  /** 13009 bursts injected on private calls, and the re-authentications in place they caused. */
+  readonly unauthorizedBursts: number;
+  readonly reauthsInPlace: number;
+  readonly calls: { ok: number; connectionClosed: number; timedOut: number; unauthorized: number };
+  /** Sessions logged out at a random moment, how many the server confirmed, and logouts that hung. */
+  readonly logouts: number;
+  readonly logoutsConfirmed: number;
+  /** The states the random logouts found their session in. */
+  readonly logoutsFrom: Record<string, number>;
+  readonly hungLogouts: string[];
   readonly notifications: number;
   /** Calls that outlived their timeout by more than the slack. */
   readonly hung: string[];
@@ -37,6 +49,8 @@ export interface ChaosReport {
 
 const CALL_TIMEOUT = 2000;
 const HANG_SLACK = 500;
+const LOGOUT_TIMEOUT = 1000;
+const PRIVATE_METHODS = ['private/get_account_summary', 'private/get_open_orders_by_currency'] as const;
 
 function activeCount(kind: string): number {
   return process.getActiveResourcesInfo().filter((resource) => resource === kind).length;
@@ -44,6 +58,42 @@ function activeCount(kind: string): number {
 
 function randomBetween(min: number, max: number): number {
   return min + Math.random() * (max - min);
+}
+
+/** Run `fault` at random intervals of `min`–`max` ms until `endAt`; returns how to stop early, and the count. */
+function atRandom(
+  min: number,
+  max: number,
+  endAt: number,
+  fault: () => void,
+): { stop(): void; count(): number } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let count = 0;
+  const schedule = (): void => {
+    timer = setTimeout(
+      () => {
+        count += 1;
+        fault();
+        if (Date.now() < endAt) schedule();
+      },
+      randomBetween(min, max),
+    );
+  };
+  schedule();
+  return { stop: () => clearTimeout(timer), count: () => count };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What a call loop may see in chaos: anything else is a finding. */
+function expectedFailure(error: unknown, calls: ChaosReport['calls']): boolean {
+  if (error instanceof ConnectionClosedError) calls.connectionClosed += 1;
+  else if (error instanceof RequestTimeoutError) calls.timedOut += 1;
+  else if (error instanceof RpcError && error.code === 13009) calls.unauthorized += 1;
+  else return false;
+  return true;
 }
 
 /** Run the chaos scenario for `durationMs`. */
@@ -89,6 +139,7 @@ export async function runChaos(
   ];
   let reconnects = 0;
   let refreshes = 0;
+  let reauthsInPlace = 0;
   let notifications = 0;
   const missingSubscriptions: string[] = [];
   const channelsOf = (index: number) => [`ticker.CHAOS-${index}.100ms`, `user.orders.CHAOS-${index}.raw`];
@@ -96,6 +147,9 @@ export async function runChaos(
   for (const [index, session] of sessions.entries()) {
     session.on('refreshed', () => {
       refreshes += 1;
+    });
+    session.on('state', (change) => {
+      if (change.reason === 'unauthorized') reauthsInPlace += 1;
     });
     session.on('error', () => {});
     session.on('authenticated', () => {
@@ -115,19 +169,12 @@ export async function runChaos(
 
   const started = Date.now();
   const endAt = started + durationMs;
-  let drops = 0;
-  let dropTimer: ReturnType<typeof setTimeout> | undefined;
-  const scheduleDrop = (): void => {
-    dropTimer = setTimeout(
-      () => {
-        drops += 1;
-        emu.dropConnections();
-        if (Date.now() < endAt) scheduleDrop();
-      },
-      randomBetween(200, 2000),
-    );
-  };
-  scheduleDrop();
+  const drops = atRandom(200, 2000, endAt, () => emu.dropConnections());
+  // 13009 bursts: the next 1–4 calls of a private method are refused as unauthorized.
+  const unauthorizedBursts = atRandom(1000, 4000, endAt, () => {
+    const method = PRIVATE_METHODS[Math.floor(Math.random() * PRIVATE_METHODS.length)] ?? PRIVATE_METHODS[0];
+    emu.failNext(method, 1 + Math.floor(Math.random() * 4), { code: 13009, message: 'unauthorized' });
+  });
   const publisher = setInterval(() => {
     for (const index of sessions.keys())
       for (const channel of channelsOf(index)) emu.publish(channel, { at: Date.now() });
@@ -135,12 +182,12 @@ export async function runChaos(
   const reporter = setInterval(
     () =>
       log(
-        `… ${Math.round((Date.now() - started) / 1000)} s, ${drops} drops, ${reconnects} auths, ${refreshes} refreshes`,
+        `… ${Math.round((Date.now() - started) / 1000)} s, ${drops.count()} drops, ${reconnects} auths, ${refreshes} refreshes`,
       ),
     10_000,
   );
 
-  const calls = { ok: 0, connectionClosed: 0, timedOut: 0 };
+  const calls = { ok: 0, connectionClosed: 0, timedOut: 0, unauthorized: 0 };
   const hung: string[] = [];
   const unexpectedErrors: string[] = [];
   const loop = async (
@@ -154,23 +201,79 @@ export async function runChaos(
         await session.call(method, params, { timeout: CALL_TIMEOUT });
         calls.ok += 1;
       } catch (error) {
-        if (error instanceof ConnectionClosedError) calls.connectionClosed += 1;
-        else if (error instanceof RequestTimeoutError) calls.timedOut += 1;
-        else unexpectedErrors.push(String(error));
+        if (!expectedFailure(error, calls)) unexpectedErrors.push(String(error));
       }
       const took = Date.now() - callStarted;
       if (took > CALL_TIMEOUT + HANG_SLACK) hung.push(`${method} took ${took} ms`);
     }
   };
-  await Promise.all(
-    sessions.flatMap((session) => [
-      loop(session, 'private/get_account_summary', { currency: 'BTC' }),
-      loop(session, 'private/get_open_orders_by_currency', { currency: 'BTC' }),
+
+  // One session after another, each logged out at a random moment of its life, whatever it is doing.
+  let logouts = 0;
+  let logoutsConfirmed = 0;
+  const logoutsFrom: Record<string, number> = {};
+  const hungLogouts: string[] = [];
+  const logOutAtRandom = async (): Promise<void> => {
+    while (Date.now() < endAt - 1000) {
+      const victim = new DeribitSession({
+        url: emu.url,
+        credentials,
+        heartbeat: { interval: 0.5 },
+        reconnect,
+        logoutTimeout: LOGOUT_TIMEOUT,
+      });
+      victim.on('error', () => {});
+      const connecting = victim.connect().catch((error: unknown) => {
+        if (!(error instanceof SessionClosedError)) unexpectedErrors.push(`victim connect: ${String(error)}`);
+      });
+      const calling = (async () => {
+        for (;;) {
+          try {
+            await victim.call('private/get_account_summary', { currency: 'BTC' }, { timeout: CALL_TIMEOUT });
+          } catch (error) {
+            if (error instanceof SessionClosedError) return;
+            if (!expectedFailure(error, calls)) {
+              unexpectedErrors.push(`victim call: ${String(error)}`);
+              return;
+            }
+          }
+        }
+      })();
+      // A third of them mid-handshake (opening, authenticating, restoring), the rest at any time later.
+      await sleep(Math.random() < 1 / 3 ? randomBetween(0, 4) : randomBetween(0, 2500));
+      logoutsFrom[victim.state] = (logoutsFrom[victim.state] ?? 0) + 1;
+      const started = Date.now();
+      let guard: ReturnType<typeof setTimeout> | undefined;
+      const outcome = await Promise.race([
+        victim.logout(),
+        new Promise<'hung'>((resolve) => {
+          guard = setTimeout(() => resolve('hung'), LOGOUT_TIMEOUT + 2 * HANG_SLACK);
+        }),
+      ]);
+      clearTimeout(guard);
+      if (outcome === 'hung')
+        hungLogouts.push(`logout ${logouts + 1} (from ${victim.state}) did not resolve`);
+      else if (outcome.confirmed) logoutsConfirmed += 1;
+      if (victim.state !== 'closed') unexpectedErrors.push(`victim in ${victim.state} after logout`);
+      await Promise.all([connecting, calling]);
+      const took = Date.now() - started;
+      if (took > LOGOUT_TIMEOUT + 2 * HANG_SLACK) hungLogouts.push(`logout ${logouts + 1} took ${took} ms`);
+      logouts += 1;
+      victim.removeAllListeners();
+    }
+  };
+
+  await Promise.all([
+    ...sessions.flatMap((session) => [
+      loop(session, PRIVATE_METHODS[0], { currency: 'BTC' }),
+      loop(session, PRIVATE_METHODS[1], { currency: 'BTC' }),
       loop(session, 'public/test', {}),
     ]),
-  );
+    logOutAtRandom(),
+  ]);
 
-  clearTimeout(dropTimer);
+  drops.stop();
+  unauthorizedBursts.stop();
   clearInterval(publisher);
   clearInterval(reporter);
   const allGone = new Promise<void>((resolve) => {
@@ -202,10 +305,16 @@ export async function runChaos(
   process.off('unhandledRejection', onUnhandled);
   return {
     durationMs: Date.now() - started,
-    drops,
+    drops: drops.count(),
     reconnects,
     refreshes,
+    unauthorizedBursts: unauthorizedBursts.count(),
+    reauthsInPlace,
     calls,
+    logouts,
+    logoutsConfirmed,
+    logoutsFrom,
+    hungLogouts,
     notifications,
     hung,
     unexpectedErrors,

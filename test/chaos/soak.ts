@@ -6,11 +6,15 @@ if (!(seconds > 0)) {
   console.error('usage: npm run soak -- <seconds>');
   process.exit(2);
 }
-console.log(`soak: ${seconds} s of random drops (0.2–2 s apart), 3 s tokens, 6 call loops, 4 subscriptions`);
+console.log(
+  `soak: ${seconds} s of random drops (0.2–2 s apart), 13009 bursts, 3 s tokens, 6 call loops, 4 subscriptions, ` +
+    'and sessions logged out at random moments',
+);
 const report = await runChaos(seconds * 1000, (line) => console.log(line));
 console.log(JSON.stringify(report, null, 2));
 const findings = [
   ...report.hung,
+  ...report.hungLogouts,
   ...report.unexpectedErrors,
   ...report.unhandledRejections,
   ...report.unauthenticatedPrivateCalls,
@@ -25,5 +29,7 @@ if (findings.length > 0) {
   process.exit(1);
 }
 console.log(
-  `soak: clean — ${report.calls.ok} calls ok, ${report.drops} drops, ${report.reconnects} authentications, ${report.refreshes} refreshes`,
+  `soak: clean — ${report.calls.ok} calls ok, ${report.drops} drops, ${report.reconnects} authentications, ` +
+    `${report.refreshes} refreshes, ${report.unauthorizedBursts} 13009 bursts (${report.reauthsInPlace} re-auths in place), ` +
+    `${report.logouts} random logouts (${report.logoutsConfirmed} confirmed)`,
 );

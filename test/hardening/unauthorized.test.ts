@@ -1,26 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeribitSession, RpcError, type StateChange } from '../../src/index.js';
-import { deribitLike, HostileServer, type Script, tokens } from '../helpers/hostile-server.js';
+import { RpcError, type StateChange } from '../../src/index.js';
+import { deribitLike, type Script, tokens } from '../helpers/hostile-server.js';
+import { HostileHarness } from '../helpers/hostile-session.js';
 
-let server: HostileServer | undefined;
-const sessions: DeribitSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-  await server?.close();
-  server = undefined;
-});
-
-function session(url: string): DeribitSession {
-  const s = new DeribitSession({
-    url,
-    credentials: { clientId: 'id', clientSecret: 'secret' },
-    heartbeat: false,
-    liveness: false,
-    reconnect: { minTimeout: 5, maxTimeout: 50, stableAfter: 0 },
-  });
-  sessions.push(s);
-  return s;
-}
+const h = new HostileHarness();
+afterEach(() => h.cleanup());
 
 describe('13009 on a private call while authenticated', () => {
   it('re-authenticates in place with the refresh token; the caller gets the error, calls behind it proceed', async () => {
@@ -33,8 +17,8 @@ describe('13009 on a private call while authenticated', () => {
       }
       deribitLike(request, peer);
     };
-    server = await HostileServer.start(script);
-    const s = session(server.url);
+    const server = await h.start(script);
+    const s = h.session();
     await s.connect();
     const states: StateChange[] = [];
     s.on('state', (change) => states.push(change));
@@ -66,8 +50,8 @@ describe('13009 on a private call while authenticated', () => {
       }
       deribitLike(request, peer);
     };
-    server = await HostileServer.start(script);
-    const s = session(server.url);
+    const server = await h.start(script);
+    const s = h.session();
     await s.connect();
     await expect(s.call('private/get_account_summary', { currency: 'BTC' })).rejects.toMatchObject({
       code: 13009,
@@ -83,17 +67,13 @@ describe('13009 on a private call while authenticated', () => {
   });
 
   it('a repeat backs off before authenticating again', async () => {
-    server = await HostileServer.start((request, peer) => {
+    await h.start((request, peer) => {
       if (request.method === 'private/get_positions') peer.error(request, 13009, 'unauthorized');
       else if (request.method === 'public/auth') peer.result(request, tokens());
       else deribitLike(request, peer);
     });
     const delays: number[] = [];
-    const s = new DeribitSession({
-      url: server.url,
-      credentials: { clientId: 'id', clientSecret: 'secret' },
-      heartbeat: false,
-      liveness: false,
+    const s = h.session({
       reconnect: { minTimeout: 20, maxTimeout: 200, randomize: false, stableAfter: 0 },
       logger: {
         debug: () => {},
@@ -104,7 +84,6 @@ describe('13009 on a private call while authenticated', () => {
         },
       },
     });
-    sessions.push(s);
     await s.connect();
     for (let i = 0; i < 3; i += 1) {
       await expect(s.call('private/get_positions', {}, { maxWait: 5000 })).rejects.toMatchObject({
@@ -116,11 +95,11 @@ describe('13009 on a private call while authenticated', () => {
   });
 
   it('a call that carries its own access_token is the caller’s business: no re-auth', async () => {
-    server = await HostileServer.start((request, peer) => {
+    const server = await h.start((request, peer) => {
       if (request.method === 'private/get_account_summary') peer.error(request, 13009, 'unauthorized');
       else deribitLike(request, peer);
     });
-    const s = session(server.url);
+    const s = h.session();
     await s.connect();
     await expect(
       s.call('private/get_account_summary', { currency: 'BTC', access_token: 'someone-else' }),

@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 
 /** One request as the server received it. */
@@ -17,6 +18,8 @@ export interface HostileRequest {
   readonly params: Record<string, unknown>;
   /** Which connection (1, 2, … in order of arrival). */
   readonly connection: number;
+  /** When it arrived (`performance.now()`, ms). */
+  readonly at: number;
 }
 
 /** One client socket, as the script sees it. */
@@ -79,16 +82,24 @@ export type Script = (request: HostileRequest, peer: HostilePeer) => void;
 
 /** Options of {@link HostileServer.start}. */
 export interface HostileOptions {
-  /** Refuse every upgrade with this HTTP status (e.g. 404, 401, 403, 429). */
-  readonly refuseUpgrade?: number;
+  /**
+   * Refuse every upgrade with this HTTP status (e.g. 404, 401, 403, 429), or decide per upgrade (1, 2, … in
+   * order of arrival): a status refuses it, undefined accepts it.
+   */
+  readonly refuseUpgrade?: number | ((upgrade: number) => number | undefined);
   /** The `ws` server's `perMessageDeflate` (to see whether the client offers it). Default false. */
   readonly perMessageDeflate?: boolean;
+  /** Never answer an upgrade request (the client's socket stays opening); each is announced as `upgrade`. */
+  readonly holdUpgrade?: boolean;
+  /** Listen on this port (default 0: any free port). */
+  readonly port?: number;
 }
 
 interface HostileEvents {
   connection: [HostilePeer];
   request: [HostileRequest, HostilePeer];
   close: [HostilePeer];
+  upgrade: [IncomingMessage, Duplex];
 }
 
 let counter = 0;
@@ -147,6 +158,7 @@ export class HostileServer extends EventEmitter<HostileEvents> {
   script: Script;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
+  readonly #held = new Set<Duplex>();
 
   private constructor(http: Server, wss: WebSocketServer, url: string, script: Script) {
     super();
@@ -163,14 +175,26 @@ export class HostileServer extends EventEmitter<HostileEvents> {
       noServer: true,
       perMessageDeflate: options.perMessageDeflate ?? false,
     });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 0, '127.0.0.1', resolve);
+    });
     const { port } = http.address() as AddressInfo;
     const server = new HostileServer(http, wss, `ws://127.0.0.1:${port}/ws/api/v2`, script);
+    let upgrades = 0;
     http.on('upgrade', (request, socket, head) => {
-      if (options.refuseUpgrade !== undefined) {
-        socket.end(
-          `HTTP/1.1 ${options.refuseUpgrade} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
-        );
+      server.emit('upgrade', request, socket);
+      if (options.holdUpgrade) {
+        server.#held.add(socket); // open and silent until the client gives up or the server closes
+        socket.once('end', () => socket.destroy()); // the HTTP server allows half-open sockets: end it
+        socket.once('close', () => server.#held.delete(socket));
+        return;
+      }
+      upgrades += 1;
+      const { refuseUpgrade } = options;
+      const status = typeof refuseUpgrade === 'function' ? refuseUpgrade(upgrades) : refuseUpgrade;
+      if (status !== undefined) {
+        socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => server.#accept(ws, request));
@@ -197,6 +221,7 @@ export class HostileServer extends EventEmitter<HostileEvents> {
             ? (frame.params as Record<string, unknown>)
             : {},
         connection: peer.id,
+        at: performance.now(),
       };
       this.received.push(request);
       this.emit('request', request, peer);
@@ -251,6 +276,7 @@ export class HostileServer extends EventEmitter<HostileEvents> {
   /** Sever every socket and stop listening. */
   async close(): Promise<void> {
     for (const ws of this.#wss.clients) ws.terminate();
+    for (const socket of this.#held) socket.destroy();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     this.#http.closeAllConnections();
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionClosedError } from '../../src/index.js';
+import { runScript } from '../helpers/child.js';
 import { Harness, recordEvents } from '../helpers/harness.js';
 
 const h = new Harness();
@@ -49,27 +49,12 @@ describe('close()', () => {
   });
 
   it('leaves no timer or socket: a process that used a session exits by itself', async () => {
-    const script = fileURLToPath(new URL('../fixtures/exits-by-itself.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    const started = Date.now();
-    const code = await new Promise<number | null>((resolve) => {
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.on('exit', (exitCode) => {
-        clearTimeout(killer);
-        resolve(exitCode);
-      });
-    });
+    const { code, out, err, ms } = await runScript(
+      fileURLToPath(new URL('../fixtures/exits-by-itself.ts', import.meta.url)),
+    );
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out.trim()).toBe('closed closed rejected');
-    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(ms).toBeLessThan(15_000);
   }, 20_000);
 });
