@@ -11,6 +11,7 @@ import {
   ConnectionClosedError,
   classify,
   InvalidArgumentError,
+  isUnauthorized,
   NotConnectedError,
   RequestTimeoutError,
   RpcError,
@@ -216,8 +217,21 @@ export class Subscriber {
     try {
       await this.#sendUnsubscribe(rpc, settled);
     } catch (error) {
-      // The handlers are gone either way; a socket that dropped has no subscriptions left to remove.
-      if (!(error instanceof ConnectionClosedError)) throw error;
+      // Refused while the token is being renewed in place: once more, when the session is ready again.
+      if (isUnauthorized(error) && rpc === this.#link.socket()) {
+        const timeout = this.#ctx.options.requestTimeout;
+        await this.#link
+          .waitReady('unsubscribe', timeout, undefined)
+          .then(
+            () => (rpc === this.#link.socket() ? this.#sendUnsubscribe(rpc, settled) : undefined),
+            () => undefined,
+          )
+          .catch((retry: unknown) => this.#reportUnlessClosed(retry));
+        return;
+      }
+      // The handlers are gone either way, so the unsubscribe resolves: a socket that dropped has no
+      // subscriptions left to remove, and anything else is reported rather than thrown at the caller.
+      this.#reportUnlessClosed(error);
     }
   }
 

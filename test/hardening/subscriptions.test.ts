@@ -210,3 +210,43 @@ describe('a child whose parent closes while the child connects', () => {
     await expect.poll(() => emu.connectionCount).toBe(0);
   });
 });
+
+describe('unsubscribing while the session re-authenticates in place', () => {
+  it('an unsubscribe refused as unauthorized resolves, and goes out again once the session is ready', async () => {
+    const PRIVATE = 'user.orders.BTC-PERPETUAL.raw';
+    let unsubscribes = 0;
+    let heldAuth: Held | undefined;
+    let releaseAuth: () => void = () => {};
+    const authHeld = new Promise<void>((resolve) => {
+      releaseAuth = resolve;
+    });
+    await h.start((request, peer) => {
+      if (request.method === 'private/get_positions') peer.error(request, 13009, 'unauthorized');
+      else if (request.method === 'private/unsubscribe' && (unsubscribes += 1) === 1)
+        peer.error(request, 13009, 'unauthorized');
+      else if (request.method === 'public/auth' && request.params['grant_type'] === 'refresh_token') {
+        heldAuth = { request, peer };
+        releaseAuth();
+      } else deribitLike(request, peer);
+    });
+    const session = h.session();
+    await session.connect();
+    const off = await session.subscribe(PRIVATE, () => {});
+    await expect(session.call('private/get_positions', {})).rejects.toMatchObject({ code: 13009 });
+    await authHeld;
+    expect(session.state).toBe('authenticating');
+    const unsubscribed = off();
+    const server = h.server;
+    if (server === undefined) throw new Error('no server');
+    await server.nextRequest('private/unsubscribe');
+    const held = heldAuth;
+    if (held === undefined) throw new Error('no auth held');
+    deribitLike(held.request, held.peer);
+    await expect(unsubscribed).resolves.toBeUndefined();
+    expect(server.requests('private/unsubscribe').map((r) => r.params['channels'])).toEqual([
+      [PRIVATE],
+      [PRIVATE],
+    ]);
+    expect(session.state).toBe('authenticated');
+  });
+});
