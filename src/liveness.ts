@@ -45,9 +45,12 @@ export function livenessModeFor(
   return undefined;
 }
 
+/** What the monitor reads and uses of a connection: when the last frame arrived, and a way to probe. */
+export type Watched = Pick<RpcConnection, 'lastFrameAt' | 'call'>;
+
 /** Watches one connection; calls `onDead` once when it is judged dead. */
 export class LivenessMonitor {
-  readonly #rpc: RpcConnection;
+  readonly #rpc: Watched;
   readonly #mode: LivenessMode;
   readonly #onDead: () => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -60,7 +63,7 @@ export class LivenessMonitor {
    * @param mode - probe, or heartbeat silence
    * @param onDead - called once when the connection is judged dead
    */
-  constructor(rpc: RpcConnection, mode: LivenessMode, onDead: () => void) {
+  constructor(rpc: Watched, mode: LivenessMode, onDead: () => void) {
     this.#rpc = rpc;
     this.#mode = mode;
     this.#onDead = onDead;
