@@ -10,6 +10,7 @@
  * @module
  */
 import { afterPendingIo, monotonic } from './clock.js';
+import { MAX_TIMER_DELAY } from './refresh.js';
 import type { RpcConnection } from './rpc.js';
 
 /** Liveness probe tuning, in ms. */
@@ -90,7 +91,8 @@ export class LivenessMonitor {
 
   #armAt(at: number): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => this.#look(), Math.max(0, at - monotonic()));
+    // Past setTimeout's range Node fires after 1 ms; a look that comes early just arms again.
+    this.#timer = setTimeout(() => this.#look(), Math.min(MAX_TIMER_DELAY, Math.max(0, at - monotonic())));
   }
 
   #look(): void {
