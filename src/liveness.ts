@@ -120,11 +120,23 @@ export class LivenessMonitor {
       }
     }
     if (this.#probeSentAt === undefined && now >= this.#rpc.lastFrameAt + mode.probe.idle) {
-      this.#probeSentAt = now;
+      const sentAt = now;
+      this.#probeSentAt = sentAt;
       // The answer (or any error) is a frame, and that is all the probe needs; its own result does not matter.
-      this.#rpc.call('public/test', undefined, mode.probe.timeout * 2).catch(ignore);
+      const answered = (): void => this.#onAnswer(sentAt);
+      this.#rpc.call('public/test', undefined, mode.probe.timeout * 2).then(answered, answered);
     }
     this.#armAt(this.#nextLook());
+  }
+
+  /**
+   * The probe sent at `sentAt` was answered: look again now, so the next probe is due `idle` after the answer.
+   * Waiting for the end of the probe window instead would stretch the silence tolerated to `2 × timeout`.
+   */
+  #onAnswer(sentAt: number): void {
+    if (this.#stopped || this.#probeSentAt !== sentAt || this.#cancelVerdict !== undefined) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#look();
   }
 
   #die(): void {
@@ -132,5 +144,3 @@ export class LivenessMonitor {
     this.#onDead();
   }
 }
-
-function ignore(): void {}
