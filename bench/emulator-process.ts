@@ -1,8 +1,11 @@
 /**
  * The emulator, in its own process, so that its cost lands on another core and is not charged to the
- * client under test. Driven over IPC by {@link ./emulator-handle.ts}.
+ * client under test, and so that it keeps running while the client's event loop is blocked. Driven over IPC
+ * by {@link ./emulator-handle.ts}. `DERIBIT_EMULATOR_OPTIONS` (JSON) overrides the options below;
+ * `DERIBIT_EMULATOR_SOURCE=src` loads the emulator from `src/` through tsx (tests) instead of the
+ * esbuild-built copy the benchmarks measure.
  */
-import { testing } from './lib.js';
+import type * as Testing from '../src/testing/index.js';
 
 export type EmulatorCommand =
   | {
@@ -12,14 +15,29 @@ export type EmulatorCommand =
       readonly data: unknown;
       readonly count: number;
     }
-  | { readonly id: number; readonly op: 'drop' }
-  | { readonly id: number; readonly op: 'close' };
+  | { readonly id: number; readonly op: 'drop' | 'freeze' | 'unfreeze' | 'close' }
+  | { readonly id: number; readonly op: 'track' | 'count'; readonly method: string };
 
+const testing: typeof Testing =
+  process.env['DERIBIT_EMULATOR_SOURCE'] === 'src'
+    ? await import('../src/testing/index.js')
+    : (await import('./lib.js')).testing;
+
+const overrides = JSON.parse(process.env['DERIBIT_EMULATOR_OPTIONS'] ?? '{}') as Testing.EmulatorOptions;
 const emu = await testing.DeribitEmulator.start({
   tokenTtl: 3600,
   maxConnections: 5000,
   receivedLogLimit: 1,
+  ...overrides,
 });
+
+// `received` keeps only the last entries (receivedLogLimit): count the tracked methods as requests come.
+// Nothing listens unless asked: a `request` listener costs the emulator work on every request.
+const counts = new Map<string, number>();
+const countRequest = ({ method }: { readonly method: string }): void => {
+  const count = counts.get(method);
+  if (count !== undefined) counts.set(method, count + 1);
+};
 
 process.on('message', (command: EmulatorCommand) => {
   let result: unknown = null;
@@ -29,6 +47,15 @@ process.on('message', (command: EmulatorCommand) => {
     result = delivered;
   } else if (command.op === 'drop') {
     emu.dropConnections();
+  } else if (command.op === 'freeze') {
+    emu.freeze();
+  } else if (command.op === 'unfreeze') {
+    emu.unfreeze();
+  } else if (command.op === 'track') {
+    if (counts.size === 0) emu.on('request', countRequest);
+    if (!counts.has(command.method)) counts.set(command.method, 0);
+  } else if (command.op === 'count') {
+    result = counts.get(command.method) ?? 0;
   } else if (command.op === 'close') {
     void emu.close().then(() => {
       process.send?.({ id: command.id, result: null }, () => process.exit(0));
