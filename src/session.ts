@@ -108,7 +108,9 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
       announce: (grant) => this.#announce(grant),
       fail: (error) => void this.#end('fatal', error),
       gaveUp: (error) => {
-        this.#gate.fail(error);
+        // connect() callers learn why; waiting calls were never sent, and must not look answered or lost.
+        const unsent = `not sent: the session stopped reconnecting (${error.message}); call connect() again`;
+        this.#gate.fail(error, new NotConnectedError(unsent));
         this.#reporter.report(error);
       },
     });
