@@ -4,7 +4,13 @@
  * unsent, and the order it carried never reaches the server, not even after the session is back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionClosedError, type DeribitSession, RequestTimeoutError } from '../../src/index.js';
+import {
+  ConnectionClosedError,
+  type DeribitSession,
+  NotConnectedError,
+  RequestTimeoutError,
+  RpcError,
+} from '../../src/index.js';
 import { DEFAULT_ACCOUNT, type DeribitEmulator } from '../../src/testing/index.js';
 import { Harness, nextEvent } from '../helpers/harness.js';
 
@@ -99,6 +105,23 @@ describe('maxWait on a ready session', () => {
     expect(error).toMatchObject({ sent: false, code: 'REQUEST_TIMEOUT' });
     await nextEvent(session, 'authenticated');
     await expect(session.call('public/test')).resolves.toBeTruthy();
+    expect(buys(emu)).toEqual([]);
+  });
+});
+
+describe('when the session gives up reconnecting', () => {
+  it('waiting calls are refused unsent (NotConnectedError), not handed the error of the failed re-auth', async () => {
+    const emu = await h.start();
+    const session = h.session({ reconnect: { retries: 0, minTimeout: 5, stableAfter: 0 } });
+    const reported = nextEvent(session, 'error');
+    await session.connect();
+    emu.delay('public/auth', 200); // the call below starts waiting before the re-auth is refused
+    await outage(session, emu);
+    const error = await session.call('private/buy', ORDER).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotConnectedError);
+    expect(error).not.toBeInstanceOf(RpcError);
+    expect((error as Error).message).toMatch(/not sent.*stopped reconnecting.*10028/);
+    expect(await reported).toMatchObject({ code: 10028 }); // the cause is still reported
     expect(buys(emu)).toEqual([]);
   });
 });
