@@ -72,6 +72,14 @@ export class EmulatorHandle {
     await this.#send({ op: 'freeze' });
   }
 
+  /**
+   * Freeze right after the next `method` request has been answered (e.g. `public/test`: a probe, or the
+   * answer to a heartbeat `test_request`); resolves once frozen.
+   */
+  async freezeAfter(method: string): Promise<void> {
+    await this.#send({ op: 'freezeAfter', method });
+  }
+
   /** Undo {@link freeze}. */
   async unfreeze(): Promise<void> {
     await this.#send({ op: 'unfreeze' });

@@ -16,7 +16,7 @@ export type EmulatorCommand =
       readonly count: number;
     }
   | { readonly id: number; readonly op: 'drop' | 'freeze' | 'unfreeze' | 'close' }
-  | { readonly id: number; readonly op: 'track' | 'count'; readonly method: string };
+  | { readonly id: number; readonly op: 'track' | 'count' | 'freezeAfter'; readonly method: string };
 
 const testing: typeof Testing =
   process.env['DERIBIT_EMULATOR_SOURCE'] === 'src'
@@ -51,6 +51,18 @@ process.on('message', (command: EmulatorCommand) => {
     emu.freeze();
   } else if (command.op === 'unfreeze') {
     emu.unfreeze();
+  } else if (command.op === 'freezeAfter') {
+    // Freeze just after the next request of `method` has been answered; reply once frozen.
+    const onRequest = ({ method }: { readonly method: string }): void => {
+      if (method !== command.method) return;
+      emu.off('request', onRequest);
+      setTimeout(() => {
+        emu.freeze();
+        process.send?.({ id: command.id, result: null });
+      }, 1);
+    };
+    emu.on('request', onRequest);
+    return;
   } else if (command.op === 'track') {
     if (counts.size === 0) emu.on('request', countRequest);
     if (!counts.has(command.method)) counts.set(command.method, 0);

@@ -1,0 +1,236 @@
+/**
+ * Outages, measured on real sockets against the emulator child:
+ * - silent socket: the emulator freezes just after answering a `public/test` (a probe, or the answer to a
+ *   heartbeat `test_request`), the phase that leaves the longest silence to sit through; the clock runs from
+ *   the freeze to the session's `disconnected`. Default options (probes), and heartbeat only (`liveness:
+ *   false`, a 10 s heartbeat: Deribit's minimum). A raw `ws` client has no detection at all: it never notices.
+ * - resubscribe: drop → `authenticated` with N channels subscribed again (the session reports `authenticated`
+ *   only once every subscribe was answered), against raw `ws` opening a socket, one `public/auth` and the
+ *   subscribes (500 channels a request, all in flight at once).
+ * - refresh: sequential `public/test` round trips on a session whose tokens live 1 s and are renewed every
+ *   400 ms; each call is classed by whether it overlapped a refresh (`refreshing` until back to
+ *   `authenticated`). Raw `ws` round trips, in the same rounds, are the floor.
+ */
+import type { DeribitSession } from '../src/index.js';
+import type { SessionOptions } from '../src/options.js';
+import { newSession, RawClient } from './clients.js';
+import type { BenchConfig } from './config.js';
+import { EmulatorHandle } from './emulator-handle.js';
+import { median, quantile, settle } from './stats.js';
+
+/** Resolve with the time of the session's next transition to `to`. */
+function nextState(session: DeribitSession, to: string): Promise<number> {
+  return new Promise((resolve) => {
+    const listener = (change: { readonly to: string }): void => {
+      if (change.to !== to) return;
+      session.off('state', listener);
+      resolve(performance.now());
+    };
+    session.on('state', listener);
+  });
+}
+
+/** Silence → `disconnected`, in ms, for `samples` freezes of one session's socket (each after a reconnect). */
+export async function timeToDetect(
+  emu: EmulatorHandle,
+  options: Partial<SessionOptions>,
+  samples: number,
+): Promise<number[]> {
+  const session = newSession(emu.url, options);
+  await session.connect();
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const dropped = nextState(session, 'disconnected');
+    const back = nextState(session, 'authenticated');
+    await emu.freezeAfter('public/test');
+    const frozenAt = performance.now();
+    times.push((await dropped) - frozenAt);
+    await back;
+  }
+  await session.close();
+  return times;
+}
+
+export interface SilentSocketResult {
+  /** Default options: worst and median of the samples, ms. */
+  readonly defaults: { readonly max: number; readonly p50: number; readonly samples: readonly number[] };
+  /** `liveness: false`, 10 s heartbeat: one sample, ms (NaN when skipped). */
+  readonly heartbeatOnly: number;
+}
+
+/** The heartbeat-only figure takes ~35 s (a first heartbeat, then 2.5 silent intervals): start it early. */
+export async function heartbeatOnlyDetection(): Promise<number> {
+  const emu = await EmulatorHandle.start();
+  try {
+    const [time] = await timeToDetect(emu, { liveness: false, heartbeat: { interval: 10 } }, 1);
+    return time ?? Number.NaN;
+  } finally {
+    await emu.close();
+  }
+}
+
+/** Default options, on `emu` (nothing else may be connected to it: the freeze hits every socket). */
+export async function defaultDetection(
+  emu: EmulatorHandle,
+  config: BenchConfig,
+): Promise<SilentSocketResult['defaults']> {
+  const samples = await timeToDetect(emu, {}, config.freezes);
+  return { max: Math.max(...samples), p50: median(samples), samples };
+}
+
+export interface ResubscribeResult {
+  readonly channels: number;
+  readonly p50: { readonly session: number; readonly raw: number };
+  readonly p90: { readonly session: number; readonly raw: number };
+}
+
+/** Drop → authenticated with `counts` channels restored, session against raw `ws`. */
+export async function resubscribe(
+  emu: EmulatorHandle,
+  config: BenchConfig,
+  counts: readonly number[],
+): Promise<ResubscribeResult[]> {
+  const results: ResubscribeResult[] = [];
+  for (const count of counts) {
+    const channels = Array.from({ length: count }, (_, i) => `ticker.BENCH-${i}.100ms`);
+    // A fresh session a sample: one session authenticates at most 3 times a second, by design.
+    const measureSession = async (): Promise<number> => {
+      const session = newSession(emu.url, { reconnect: { minTimeout: 0, stableAfter: 0 }, heartbeat: false });
+      await session.connect();
+      await session.subscribe(channels, () => {});
+      const dropped = nextState(session, 'disconnected');
+      const back = nextState(session, 'authenticated');
+      await emu.drop();
+      const elapsed = (await back) - (await dropped);
+      const { confirmed, pending } = session.status().subscriptions;
+      await session.close();
+      if (confirmed !== count || pending !== 0) throw new Error(`restored ${confirmed}/${count} channels`);
+      return elapsed;
+    };
+    const measureRaw = async (): Promise<number> => {
+      const start = performance.now();
+      const client = await RawClient.open(emu.url);
+      await client.auth();
+      const parts: string[][] = [];
+      for (let i = 0; i < channels.length; i += 500) parts.push(channels.slice(i, i + 500));
+      const granted = await Promise.all(
+        parts.map((part) => client.call('public/subscribe', { channels: part })),
+      );
+      const elapsed = performance.now() - start;
+      const total = granted.reduce<number>((sum, list) => sum + (Array.isArray(list) ? list.length : 0), 0);
+      if (total !== count) throw new Error(`raw subscribed ${total}/${count} channels`);
+      await client.close();
+      return elapsed;
+    };
+    for (let i = 0; i < 2; i++) {
+      await measureSession();
+      await measureRaw();
+    }
+    const sessionTimes: number[] = [];
+    const rawTimes: number[] = [];
+    for (let i = 0; i < config.resubscribes; i++) {
+      await settle(5);
+      if (i % 2 === 0) {
+        sessionTimes.push(await measureSession());
+        await settle(5);
+        rawTimes.push(await measureRaw());
+      } else {
+        rawTimes.push(await measureRaw());
+        await settle(5);
+        sessionTimes.push(await measureSession());
+      }
+    }
+    results.push({
+      channels: count,
+      p50: { session: median(sessionTimes), raw: median(rawTimes) },
+      p90: { session: quantile(sessionTimes, 0.9), raw: quantile(rawTimes, 0.9) },
+    });
+  }
+  return results;
+}
+
+export interface RefreshResult {
+  /** p99 (µs) of the session's calls that overlapped a refresh, of those that did not, and of raw `ws`. */
+  readonly p99: { readonly during: number; readonly outside: number; readonly raw: number };
+  readonly p50: { readonly during: number; readonly outside: number; readonly raw: number };
+  readonly calls: { readonly during: number; readonly outside: number; readonly raw: number };
+  readonly refreshes: number;
+}
+
+/** Sequential round trips during and outside token refreshes (1 s tokens, renewed every 400 ms). */
+export async function refreshLatency(config: BenchConfig): Promise<RefreshResult> {
+  const emu = await EmulatorHandle.start({ emulator: { tokenTtl: 1 } });
+  try {
+    // 400 ms apart stays under the session's own limit of 3 auth requests a second.
+    const session = newSession(emu.url, { refresh: { ratio: 0.4, minRatio: 0.4, jitter: 0 } });
+    await session.connect();
+    const raw = await RawClient.open(emu.url);
+    await raw.auth();
+    const windows: Array<[number, number]> = [];
+    let refreshingSince: number | undefined;
+    session.on('state', ({ from, to }) => {
+      if (to === 'refreshing') refreshingSince = performance.now();
+      else if (from === 'refreshing' && refreshingSince !== undefined) {
+        windows.push([refreshingSince, performance.now()]);
+        refreshingSince = undefined;
+      }
+    });
+    const calls: Array<[number, number]> = [];
+    const rawMicros: number[] = [];
+    const run = async (
+      client: { call(method: string): Promise<unknown> },
+      ms: number,
+      out: (start: number, end: number) => void,
+    ) => {
+      await settle();
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        const start = performance.now();
+        await client.call('public/test');
+        out(start, performance.now());
+      }
+    };
+    const sessionClient = { call: (method: string) => session.call(method) };
+    for (let i = 0; i < config.warmup; i++) {
+      await sessionClient.call('public/test');
+      await raw.call('public/test');
+    }
+    for (let round = 0; round < config.refreshRounds; round++) {
+      const sessionTurn = () =>
+        run(sessionClient, config.refreshRoundMs, (start, end) => calls.push([start, end]));
+      const rawTurn = () =>
+        run(raw, config.refreshRoundMs / 2, (start, end) => rawMicros.push((end - start) * 1000));
+      if (round % 2 === 0) {
+        await sessionTurn();
+        await rawTurn();
+      } else {
+        await rawTurn();
+        await sessionTurn();
+      }
+    }
+    await session.close();
+    await raw.close();
+    // Both lists are in time order: one sweep classes every call.
+    const during: number[] = [];
+    const outside: number[] = [];
+    let w = 0;
+    for (const [start, end] of calls) {
+      while (w < windows.length && (windows[w]?.[1] ?? 0) < start) w += 1;
+      const window = windows[w];
+      const overlaps = window !== undefined && window[0] <= end;
+      (overlaps ? during : outside).push((end - start) * 1000);
+    }
+    return {
+      p99: {
+        during: quantile(during, 0.99),
+        outside: quantile(outside, 0.99),
+        raw: quantile(rawMicros, 0.99),
+      },
+      p50: { during: quantile(during, 0.5), outside: quantile(outside, 0.5), raw: quantile(rawMicros, 0.5) },
+      calls: { during: during.length, outside: outside.length, raw: rawMicros.length },
+      refreshes: windows.length,
+    };
+  } finally {
+    await emu.close();
+  }
+}
