@@ -18,7 +18,7 @@ export interface BenchConfig {
   readonly heartbeatOnly: boolean;
   /** Drops timed for each channel count. */
   readonly resubscribes: number;
-  /** Rounds of the refresh benchmark, and how long the session calls in each (raw `ws` half as long). */
+  /** Rounds of the refresh benchmark, and how long each client calls in each. */
   readonly refreshRounds: number;
   readonly refreshRoundMs: number;
 }
@@ -35,7 +35,7 @@ export const FULL: BenchConfig = {
   heartbeatOnly: true,
   resubscribes: 10,
   refreshRounds: 5,
-  refreshRoundMs: 2000,
+  refreshRoundMs: 1500,
 };
 
 export const QUICK: BenchConfig = {
@@ -50,5 +50,5 @@ export const QUICK: BenchConfig = {
   heartbeatOnly: false,
   resubscribes: 3,
   refreshRounds: 1,
-  refreshRoundMs: 800,
+  refreshRoundMs: 600,
 };

@@ -7,9 +7,9 @@
  * - resubscribe: drop → `authenticated` with N channels subscribed again (the session reports `authenticated`
  *   only once every subscribe was answered), against raw `ws` opening a socket, one `public/auth` and the
  *   subscribes (500 channels a request, all in flight at once).
- * - refresh: sequential `public/test` round trips on a session whose tokens live 1 s and are renewed every
- *   400 ms; each call is classed by whether it overlapped a refresh (`refreshing` until back to
- *   `authenticated`). Raw `ws` round trips, in the same rounds, are the floor.
+ * - refresh: sequential `public/test` round trips while the client's 1 s token is renewed every 400 ms; each
+ *   call is classed by whether it overlapped a refresh (`refreshing` until back to `authenticated`). Raw `ws`
+ *   renews its own token the same way, on its own socket, in the same rounds.
  */
 import type { DeribitSession } from '../src/index.js';
 import type { SessionOptions } from '../src/options.js';
@@ -150,44 +150,86 @@ export async function resubscribe(
 }
 
 export interface RefreshResult {
-  /** p99 (µs) of the session's calls that overlapped a refresh, of those that did not, and of raw `ws`. */
-  readonly p99: { readonly during: number; readonly outside: number; readonly raw: number };
-  readonly p50: { readonly during: number; readonly outside: number; readonly raw: number };
-  readonly calls: { readonly during: number; readonly outside: number; readonly raw: number };
-  readonly refreshes: number;
+  /** µs: calls that overlapped a refresh of their own client's token, and calls that did not. */
+  readonly p99: { readonly during: Pair; readonly outside: Pair };
+  readonly p50: { readonly during: Pair; readonly outside: Pair };
+  readonly calls: { readonly during: Pair; readonly outside: Pair };
+  readonly refreshes: Pair;
 }
 
-/** Sequential round trips during and outside token refreshes (1 s tokens, renewed every 400 ms). */
+interface Pair {
+  readonly session: number;
+  readonly raw: number;
+}
+
+/** Calls and refresh windows of one client, both in time order. */
+class Timeline {
+  readonly calls: Array<[number, number]> = [];
+  readonly refreshes: Array<[number, number]> = [];
+
+  /** Latencies in µs of the calls that overlapped a refresh, and of the others. */
+  split(): { during: number[]; outside: number[] } {
+    const during: number[] = [];
+    const outside: number[] = [];
+    let w = 0;
+    for (const [start, end] of this.calls) {
+      while (w < this.refreshes.length && (this.refreshes[w]?.[1] ?? 0) < start) w += 1;
+      const window = this.refreshes[w];
+      (window !== undefined && window[0] <= end ? during : outside).push((end - start) * 1000);
+    }
+    return { during, outside };
+  }
+}
+
+const REFRESH_EVERY_MS = 400;
+
+/**
+ * Sequential round trips during and outside token refreshes: 1 s tokens, each client renewing its own every
+ * 400 ms (the session by its refresh options, raw `ws` with a `refresh_token` grant on its socket, scheduled
+ * the same way), so both columns pay the same round trip and the same server work.
+ */
 export async function refreshLatency(config: BenchConfig): Promise<RefreshResult> {
   const emu = await EmulatorHandle.start({ emulator: { tokenTtl: 1 } });
   try {
     // 400 ms apart stays under the session's own limit of 3 auth requests a second.
-    const session = newSession(emu.url, { refresh: { ratio: 0.4, minRatio: 0.4, jitter: 0 } });
+    const ratio = REFRESH_EVERY_MS / 1000;
+    const session = newSession(emu.url, { refresh: { ratio, minRatio: ratio, jitter: 0 } });
     await session.connect();
-    const raw = await RawClient.open(emu.url);
-    await raw.auth();
-    const windows: Array<[number, number]> = [];
+    const ours = new Timeline();
     let refreshingSince: number | undefined;
     session.on('state', ({ from, to }) => {
       if (to === 'refreshing') refreshingSince = performance.now();
       else if (from === 'refreshing' && refreshingSince !== undefined) {
-        windows.push([refreshingSince, performance.now()]);
+        ours.refreshes.push([refreshingSince, performance.now()]);
         refreshingSince = undefined;
       }
     });
-    const calls: Array<[number, number]> = [];
-    const rawMicros: number[] = [];
-    const run = async (
-      client: { call(method: string): Promise<unknown> },
-      ms: number,
-      out: (start: number, end: number) => void,
-    ) => {
+
+    const raw = await RawClient.open(emu.url);
+    const theirs = new Timeline();
+    let refreshToken = ((await raw.auth()) as { refresh_token: string }).refresh_token;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const scheduleRawRefresh = (): void => {
+      timer = setTimeout(async () => {
+        const start = performance.now();
+        const result = await raw.call('public/auth', {
+          grant_type: 'refresh_token',
+          refresh_token: refreshToken,
+        });
+        refreshToken = (result as { refresh_token: string }).refresh_token;
+        theirs.refreshes.push([start, performance.now()]);
+        scheduleRawRefresh();
+      }, REFRESH_EVERY_MS);
+    };
+    scheduleRawRefresh();
+
+    const run = async (client: { call(method: string): Promise<unknown> }, timeline: Timeline) => {
       await settle();
-      const until = performance.now() + ms;
+      const until = performance.now() + config.refreshRoundMs;
       while (performance.now() < until) {
         const start = performance.now();
         await client.call('public/test');
-        out(start, performance.now());
+        timeline.calls.push([start, performance.now()]);
       }
     };
     const sessionClient = { call: (method: string) => session.call(method) };
@@ -196,39 +238,31 @@ export async function refreshLatency(config: BenchConfig): Promise<RefreshResult
       await raw.call('public/test');
     }
     for (let round = 0; round < config.refreshRounds; round++) {
-      const sessionTurn = () =>
-        run(sessionClient, config.refreshRoundMs, (start, end) => calls.push([start, end]));
-      const rawTurn = () =>
-        run(raw, config.refreshRoundMs / 2, (start, end) => rawMicros.push((end - start) * 1000));
       if (round % 2 === 0) {
-        await sessionTurn();
-        await rawTurn();
+        await run(sessionClient, ours);
+        await run(raw, theirs);
       } else {
-        await rawTurn();
-        await sessionTurn();
+        await run(raw, theirs);
+        await run(sessionClient, ours);
       }
     }
+    clearTimeout(timer);
     await session.close();
     await raw.close();
-    // Both lists are in time order: one sweep classes every call.
-    const during: number[] = [];
-    const outside: number[] = [];
-    let w = 0;
-    for (const [start, end] of calls) {
-      while (w < windows.length && (windows[w]?.[1] ?? 0) < start) w += 1;
-      const window = windows[w];
-      const overlaps = window !== undefined && window[0] <= end;
-      (overlaps ? during : outside).push((end - start) * 1000);
-    }
+    const a = ours.split();
+    const b = theirs.split();
+    const at = (q: number) => ({
+      during: { session: quantile(a.during, q), raw: quantile(b.during, q) },
+      outside: { session: quantile(a.outside, q), raw: quantile(b.outside, q) },
+    });
     return {
-      p99: {
-        during: quantile(during, 0.99),
-        outside: quantile(outside, 0.99),
-        raw: quantile(rawMicros, 0.99),
+      p99: at(0.99),
+      p50: at(0.5),
+      calls: {
+        during: { session: a.during.length, raw: b.during.length },
+        outside: { session: a.outside.length, raw: b.outside.length },
       },
-      p50: { during: quantile(during, 0.5), outside: quantile(outside, 0.5), raw: quantile(rawMicros, 0.5) },
-      calls: { during: during.length, outside: outside.length, raw: rawMicros.length },
-      refreshes: windows.length,
+      refreshes: { session: ours.refreshes.length, raw: theirs.refreshes.length },
     };
   } finally {
     await emu.close();
