@@ -69,7 +69,8 @@ afterAll(async () => {
 /** Resolve after the next `n` probe answers (proof that time passed and the socket was judged alive). */
 function answers(n: number): Promise<void> {
   let left = n;
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    lost = reject;
     hooks.answered = () => {
       left -= 1;
       if (left === 0) {
@@ -89,11 +90,16 @@ function newSession(options: Partial<SessionOptions> = {}): DeribitSession {
   });
 }
 
-/** Record the reasons of every transition to `disconnected`. */
+/** Fails the current wait for answers: a dropped socket would otherwise leave it waiting until the test times out. */
+let lost: (error: Error) => void = () => {};
+
+/** Record the reasons of every transition to `disconnected` (and fail any wait for answers at once). */
 function disconnectsOf(session: DeribitSession): string[] {
   const reasons: string[] = [];
   session.on('state', ({ to, reason }) => {
-    if (to === 'disconnected') reasons.push(reason);
+    if (to !== 'disconnected') return;
+    reasons.push(reason);
+    lost(new Error(`the session disconnected: ${reason}`));
   });
   return reasons;
 }
