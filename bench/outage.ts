@@ -16,7 +16,7 @@ import type { SessionOptions } from '../src/options.js';
 import { newSession, RawClient } from './clients.js';
 import type { BenchConfig } from './config.js';
 import { EmulatorHandle } from './emulator-handle.js';
-import { median, quantile, settle } from './stats.js';
+import { alternating, median, quantile, settle } from './stats.js';
 
 /** Resolve with the time of the session's next transition to `to`. */
 function nextState(session: DeribitSession, to: string): Promise<number> {
@@ -126,24 +126,13 @@ export async function resubscribe(
       await measureSession();
       await measureRaw();
     }
-    const sessionTimes: number[] = [];
-    const rawTimes: number[] = [];
-    for (let i = 0; i < config.resubscribes; i++) {
-      await settle(5);
-      if (i % 2 === 0) {
-        sessionTimes.push(await measureSession());
-        await settle(5);
-        rawTimes.push(await measureRaw());
-      } else {
-        rawTimes.push(await measureRaw());
-        await settle(5);
-        sessionTimes.push(await measureSession());
-      }
-    }
+    const { ours, theirs } = await alternating(config.resubscribes, measureSession, measureRaw, () =>
+      settle(5),
+    );
     results.push({
       channels: count,
-      p50: { session: median(sessionTimes), raw: median(rawTimes) },
-      p90: { session: quantile(sessionTimes, 0.9), raw: quantile(rawTimes, 0.9) },
+      p50: { session: median(ours), raw: median(theirs) },
+      p90: { session: quantile(ours, 0.9), raw: quantile(theirs, 0.9) },
     });
   }
   return results;

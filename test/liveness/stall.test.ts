@@ -114,6 +114,18 @@ describe('liveness under a 1 s event-loop stall (emulator in a child process)', 
       stall(ms);
       stalls.push(performance.now() - start);
     };
+    /** After the next answer, stall from 100 ms before idle elapses; resolves once the stall is over. */
+    const stallBeforeIdle = (then: () => void = () => {}): Promise<void> =>
+      new Promise((resolve) => {
+        hooks.answered = () => {
+          hooks.answered = () => {};
+          setTimeout(() => {
+            measured(STALL_MS);
+            then();
+            resolve();
+          }, idle - 100);
+        };
+      });
     const stallAfterNextProbe = (): void => {
       hooks.sent = () => {
         hooks.sent = () => {};
@@ -130,29 +142,12 @@ describe('liveness under a 1 s event-loop stall (emulator in a child process)', 
       expect(stalls).toHaveLength(1);
 
       // 2. Just before idle elapses after an answer: the look that sends the next probe fires 1.1 s late.
-      await new Promise<void>((resolve) => {
-        hooks.answered = () => {
-          hooks.answered = () => {};
-          setTimeout(() => {
-            measured(STALL_MS);
-            resolve();
-          }, idle - 100);
-        };
-      });
+      await stallBeforeIdle();
       await answers(2);
       expect(stalls).toHaveLength(2);
 
       // 3. Both, back to back: 2.2 s blocked, with the late probe written between the two stalls.
-      await new Promise<void>((resolve) => {
-        hooks.answered = () => {
-          hooks.answered = () => {};
-          setTimeout(() => {
-            measured(STALL_MS);
-            stallAfterNextProbe();
-            resolve();
-          }, idle - 100);
-        };
-      });
+      await stallBeforeIdle(stallAfterNextProbe);
       await answers(2);
       expect(stalls).toHaveLength(4);
 
