@@ -85,16 +85,6 @@ export class EmulatorHandle {
     await this.#send({ op: 'unfreeze' });
   }
 
-  /** Start counting the requests of `method` (see {@link count}). */
-  async track(method: string): Promise<void> {
-    await this.#send({ op: 'track', method });
-  }
-
-  /** How many requests of a tracked `method` arrived since {@link track}. */
-  async count(method: string): Promise<number> {
-    return Number(await this.#send({ op: 'count', method }));
-  }
-
   async close(): Promise<void> {
     this.#child.removeAllListeners('exit');
     const exited = new Promise((resolve) => this.#child.once('exit', resolve));

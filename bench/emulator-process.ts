@@ -16,7 +16,7 @@ export type EmulatorCommand =
       readonly count: number;
     }
   | { readonly id: number; readonly op: 'drop' | 'freeze' | 'unfreeze' | 'close' }
-  | { readonly id: number; readonly op: 'track' | 'count' | 'freezeAfter'; readonly method: string };
+  | { readonly id: number; readonly op: 'freezeAfter'; readonly method: string };
 
 const testing: typeof Testing =
   process.env['DERIBIT_EMULATOR_SOURCE'] === 'src'
@@ -30,14 +30,6 @@ const emu = await testing.DeribitEmulator.start({
   receivedLogLimit: 1,
   ...overrides,
 });
-
-// `received` keeps only the last entries (receivedLogLimit): count the tracked methods as requests come.
-// Nothing listens unless asked: a `request` listener costs the emulator work on every request.
-const counts = new Map<string, number>();
-const countRequest = ({ method }: { readonly method: string }): void => {
-  const count = counts.get(method);
-  if (count !== undefined) counts.set(method, count + 1);
-};
 
 process.on('message', (command: EmulatorCommand) => {
   let result: unknown = null;
@@ -63,11 +55,6 @@ process.on('message', (command: EmulatorCommand) => {
     };
     emu.on('request', onRequest);
     return;
-  } else if (command.op === 'track') {
-    if (counts.size === 0) emu.on('request', countRequest);
-    if (!counts.has(command.method)) counts.set(command.method, 0);
-  } else if (command.op === 'count') {
-    result = counts.get(command.method) ?? 0;
   } else if (command.op === 'close') {
     void emu.close().then(() => {
       process.send?.({ id: command.id, result: null }, () => process.exit(0));

@@ -58,7 +58,7 @@ class ProbeWatchingSocket extends WebSocket {
 let emu: EmulatorHandle;
 
 beforeAll(async () => {
-  emu = await EmulatorHandle.start({ fromSource: true, emulator: { receivedLogLimit: 100 } });
+  emu = await EmulatorHandle.start({ fromSource: true });
 });
 
 afterAll(async () => {
