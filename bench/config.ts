@@ -12,6 +12,15 @@ export interface BenchConfig {
   readonly reconnects: number;
   /** Idle sessions (and raw sockets) held for the memory figure. */
   readonly idleSessions: number;
+  /** Frozen sockets timed with default options. */
+  readonly freezes: number;
+  /** Also time heartbeat-only detection (~35 s, in the background). */
+  readonly heartbeatOnly: boolean;
+  /** Drops timed for each channel count. */
+  readonly resubscribes: number;
+  /** Rounds of the refresh benchmark, and how long each client calls in each. */
+  readonly refreshRounds: number;
+  readonly refreshRoundMs: number;
 }
 
 export const FULL: BenchConfig = {
@@ -22,6 +31,11 @@ export const FULL: BenchConfig = {
   notifications: 100_000,
   reconnects: 60,
   idleSessions: 500,
+  freezes: 5,
+  heartbeatOnly: true,
+  resubscribes: 10,
+  refreshRounds: 5,
+  refreshRoundMs: 1500,
 };
 
 export const QUICK: BenchConfig = {
@@ -32,4 +46,9 @@ export const QUICK: BenchConfig = {
   notifications: 10_000,
   reconnects: 8,
   idleSessions: 50,
+  freezes: 1,
+  heartbeatOnly: false,
+  resubscribes: 3,
+  refreshRounds: 1,
+  refreshRoundMs: 600,
 };

@@ -1,10 +1,19 @@
 /** Parent side of {@link ./emulator-process.ts}: start the emulator child and send it commands. */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { EmulatorOptions } from '../src/testing/index.js';
 
 interface Reply {
   readonly id: number;
   readonly result: unknown;
+}
+
+/** How to start the child. */
+export interface EmulatorStartOptions {
+  /** Emulator options, over the benchmark's defaults (`tokenTtl` 3600, `maxConnections` 5000). */
+  readonly emulator?: EmulatorOptions;
+  /** Load the emulator from `src/` through tsx (tests) rather than the benchmarks' built copy. */
+  readonly fromSource?: boolean;
 }
 
 /** The emulator running in a child process. */
@@ -24,10 +33,14 @@ export class EmulatorHandle {
     });
   }
 
-  static start(): Promise<EmulatorHandle> {
+  static start(options: EmulatorStartOptions = {}): Promise<EmulatorHandle> {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (options.emulator !== undefined) env['DERIBIT_EMULATOR_OPTIONS'] = JSON.stringify(options.emulator);
+    if (options.fromSource === true) env['DERIBIT_EMULATOR_SOURCE'] = 'src';
     const child = fork(fileURLToPath(new URL('./emulator-process.ts', import.meta.url)), [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env,
     });
     return new Promise((resolve, reject) => {
       child.once('error', reject);
@@ -52,6 +65,24 @@ export class EmulatorHandle {
   /** Sever every socket. */
   async drop(): Promise<void> {
     await this.#send({ op: 'drop' });
+  }
+
+  /** Every open socket stops answering (a half-dead connection); new sockets are unaffected. */
+  async freeze(): Promise<void> {
+    await this.#send({ op: 'freeze' });
+  }
+
+  /**
+   * Freeze right after the next `method` request has been answered (e.g. `public/test`: a probe, or the
+   * answer to a heartbeat `test_request`); resolves once frozen.
+   */
+  async freezeAfter(method: string): Promise<void> {
+    await this.#send({ op: 'freezeAfter', method });
+  }
+
+  /** Undo {@link freeze}. */
+  async unfreeze(): Promise<void> {
+    await this.#send({ op: 'unfreeze' });
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,11 @@
 /**
  * The emulator, in its own process, so that its cost lands on another core and is not charged to the
- * client under test. Driven over IPC by {@link ./emulator-handle.ts}.
+ * client under test, and so that it keeps running while the client's event loop is blocked. Driven over IPC
+ * by {@link ./emulator-handle.ts}. `DERIBIT_EMULATOR_OPTIONS` (JSON) overrides the options below;
+ * `DERIBIT_EMULATOR_SOURCE=src` loads the emulator from `src/` through tsx (tests) instead of the
+ * esbuild-built copy the benchmarks measure.
  */
-import { testing } from './lib.js';
+import type * as Testing from '../src/testing/index.js';
 
 export type EmulatorCommand =
   | {
@@ -12,9 +15,15 @@ export type EmulatorCommand =
       readonly data: unknown;
       readonly count: number;
     }
-  | { readonly id: number; readonly op: 'drop' }
-  | { readonly id: number; readonly op: 'close' };
+  | { readonly id: number; readonly op: 'drop' | 'freeze' | 'unfreeze' | 'close' }
+  | { readonly id: number; readonly op: 'freezeAfter'; readonly method: string };
 
+const testing: typeof Testing =
+  process.env['DERIBIT_EMULATOR_SOURCE'] === 'src'
+    ? await import('../src/testing/index.js')
+    : (await import('./lib.js')).testing;
+
+const overrides = JSON.parse(process.env['DERIBIT_EMULATOR_OPTIONS'] ?? '{}') as Testing.EmulatorOptions;
 const emu = await testing.DeribitEmulator.start({
   tokenTtl: 3600,
   maxConnections: 5000,
@@ -22,6 +31,7 @@ const emu = await testing.DeribitEmulator.start({
   // Benchmarks measure the clients, not Deribit's credits: 30,000 pipelined requests, 500 idle sessions
   // and back-to-back reconnects would exhaust the default pools (100 requests burst, 20/s) at once.
   rateLimits: false,
+  ...overrides,
 });
 
 process.on('message', (command: EmulatorCommand) => {
@@ -32,6 +42,22 @@ process.on('message', (command: EmulatorCommand) => {
     result = delivered;
   } else if (command.op === 'drop') {
     emu.dropConnections();
+  } else if (command.op === 'freeze') {
+    emu.freeze();
+  } else if (command.op === 'unfreeze') {
+    emu.unfreeze();
+  } else if (command.op === 'freezeAfter') {
+    // Freeze just after the next request of `method` has been answered; reply once frozen.
+    const onRequest = ({ method }: { readonly method: string }): void => {
+      if (method !== command.method) return;
+      emu.off('request', onRequest);
+      setTimeout(() => {
+        emu.freeze();
+        process.send?.({ id: command.id, result: null });
+      }, 1);
+    };
+    emu.on('request', onRequest);
+    return;
   } else if (command.op === 'close') {
     void emu.close().then(() => {
       process.send?.({ id: command.id, result: null }, () => process.exit(0));

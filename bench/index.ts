@@ -9,6 +9,7 @@ import { FULL, QUICK } from './config.js';
 import { EmulatorHandle } from './emulator-handle.js';
 import { memory } from './memory.js';
 import { notifications } from './notifications.js';
+import { defaultDetection, heartbeatOnlyDetection, refreshLatency, resubscribe } from './outage.js';
 import { pipelined } from './pipelined.js';
 import { reconnect } from './reconnect.js';
 import { roundTrip } from './roundtrip.js';
@@ -18,8 +19,9 @@ const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const json = args.has('--json');
 const config = quick ? QUICK : FULL;
+const started = performance.now();
 const log = (text: string): void => {
-  process.stderr.write(`${text}\n`);
+  process.stderr.write(`${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s  ${text}\n`);
 };
 
 function cpuModel(): string {
@@ -33,7 +35,11 @@ function cpuModel(): string {
   }
 }
 
-const started = performance.now();
+const CHANNEL_COUNTS = [1, 100, 1000, 5000] as const;
+
+// Idle but for a heartbeat every 10 s until its freeze: run on its own emulator while the rest is measured.
+const heartbeatOnly = config.heartbeatOnly ? heartbeatOnlyDetection() : Promise.resolve(Number.NaN);
+heartbeatOnly.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
 const emu = await EmulatorHandle.start();
 try {
   log('round trip…');
@@ -46,6 +52,14 @@ try {
   const rec = await reconnect(emu, config);
   log('memory…');
   const mem = await memory(emu.url, config);
+  log('resubscribe…');
+  const resub = await resubscribe(emu, config, CHANNEL_COUNTS);
+  log('refresh…');
+  const refresh = await refreshLatency(config);
+  log('silent socket…');
+  const silent = await defaultDetection(emu, config);
+  if (config.heartbeatOnly) log('silent socket, heartbeat only (up to 35 s)…');
+  const silentHeartbeat = await heartbeatOnly;
 
   const rows: Row[] = [
     {
@@ -114,6 +128,44 @@ try {
       higherIsBetter: false,
       target: { text: '≤ 1.5×', met: ratio(mem.bytes.session, mem.bytes.raw) <= 1.5 },
     },
+    ...resub.map(
+      (result): Row => ({
+        metric: `drop → authenticated + ${result.channels.toLocaleString('en-US')} channel${result.channels === 1 ? '' : 's'} p50`,
+        unit: 'ms',
+        session: result.p50.session,
+        raw: result.p50.raw,
+        higherIsBetter: false,
+      }),
+    ),
+    {
+      metric: 'silent socket → disconnected, defaults, worst',
+      unit: 'ms',
+      session: silent.max,
+      raw: Number.POSITIVE_INFINITY,
+      higherIsBetter: false,
+      target: { text: '≤ 3000 ms', met: silent.max <= 3000 },
+    },
+    {
+      metric: 'silent socket → disconnected, heartbeat only',
+      unit: 'ms',
+      session: silentHeartbeat,
+      raw: Number.POSITIVE_INFINITY,
+      higherIsBetter: false,
+    },
+    {
+      metric: 'round trip p99 during a token refresh',
+      unit: 'µs',
+      session: refresh.p99.during.session,
+      raw: refresh.p99.during.raw,
+      higherIsBetter: false,
+    },
+    {
+      metric: 'round trip p99 outside a refresh',
+      unit: 'µs',
+      session: refresh.p99.outside.session,
+      raw: refresh.p99.outside.raw,
+      higherIsBetter: false,
+    },
   ];
   const environment = {
     node: process.version,
@@ -132,8 +184,25 @@ try {
     const results = {
       environment,
       config,
-      rows: rows.map((row) => ({ ...row, ratio: ratio(row.session, row.raw) })),
-      details: { roundTrip: rt, pipelined: pipe, notifications: notes, reconnect: rec, memory: mem },
+      rows: rows.map((row) => ({
+        ...row,
+        session: Number.isFinite(row.session) ? row.session : null,
+        raw: row.raw === Number.POSITIVE_INFINITY ? 'never' : row.raw,
+        ratio: Number.isFinite(ratio(row.session, row.raw)) ? ratio(row.session, row.raw) : null,
+      })),
+      details: {
+        roundTrip: rt,
+        pipelined: pipe,
+        notifications: notes,
+        reconnect: rec,
+        memory: mem,
+        resubscribe: resub,
+        refresh,
+        silentSocket: {
+          defaults: silent,
+          heartbeatOnly: Number.isFinite(silentHeartbeat) ? silentHeartbeat : null,
+        },
+      },
     };
     writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write('\nwrote bench-results.json\n');

@@ -69,7 +69,16 @@ export async function notifications(emu: EmulatorHandle, config: BenchConfig): P
       sockets.session = this;
     }
   }
-  const session = newSession(emu.url, { WebSocket: TrackedWebSocket as unknown as WebSocketConstructor });
+  // The socket is paused for each burst, which to a liveness probe is a dead socket (no frame is read):
+  // probes off, or a slow burst would get the socket dropped mid-measurement.
+  const session = newSession(emu.url, {
+    WebSocket: TrackedWebSocket as unknown as WebSocketConstructor,
+    liveness: false,
+  });
+  let sessionLost: ((error: Error) => void) | undefined;
+  session.on('disconnected', ({ reason }) => {
+    sessionLost?.(new Error(`the session's socket dropped during the notification benchmark: ${reason}`));
+  });
   await session.connect();
   await session.subscribe('ticker.BENCH-SESSION.100ms', counted(counters.session));
 
@@ -82,8 +91,9 @@ export async function notifications(emu: EmulatorHandle, config: BenchConfig): P
     if (socket === undefined) throw new Error(`no ${kind} socket`);
     counter.seen = 0;
     counter.target = count;
-    const all = new Promise<void>((resolve) => {
+    const all = new Promise<void>((resolve, reject) => {
       counter.done = resolve;
+      if (kind === 'session') sessionLost = reject;
     });
     socket.pause();
     await emu.publish(channels[kind], TICKER, count);

@@ -28,3 +28,25 @@ export async function rotated<T>(
 export function settle(ms = 20): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * `count` samples of `ours` and of `theirs`, alternating which goes first; `pause(side)` runs before each
+ * measurement (to let I/O settle, or to keep the session under its auth limit).
+ */
+export async function alternating(
+  count: number,
+  ours: () => Promise<number>,
+  theirs: () => Promise<number>,
+  pause: (side: 'ours' | 'theirs') => Promise<void>,
+): Promise<{ ours: number[]; theirs: number[] }> {
+  const times = { ours: [] as number[], theirs: [] as number[] };
+  const take = async (side: 'ours' | 'theirs'): Promise<void> => {
+    await pause(side);
+    times[side].push(await (side === 'ours' ? ours() : theirs()));
+  };
+  for (let i = 0; i < count; i++) {
+    await take(i % 2 === 0 ? 'ours' : 'theirs');
+    await take(i % 2 === 0 ? 'theirs' : 'ours');
+  }
+  return times;
+}

@@ -13,6 +13,7 @@ export interface Row {
 }
 
 function format(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return 'never';
   if (!Number.isFinite(value)) return 'n/a';
   if (value >= 10_000) return Math.round(value).toLocaleString('en-US');
   if (value >= 100) return value.toFixed(0);
@@ -20,8 +21,13 @@ function format(value: number): string {
   return value.toFixed(2);
 }
 
+/** `ours / theirs`; NaN when either is not a finite figure (raw `ws` that never notices, a skipped row). */
 export function ratio(ours: number, theirs: number): number {
-  return ours / theirs;
+  return Number.isFinite(ours) && Number.isFinite(theirs) ? ours / theirs : Number.NaN;
+}
+
+function formatRatio(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(2)}×` : '–';
 }
 
 export function renderTable(rows: readonly Row[]): string {
@@ -30,9 +36,9 @@ export function renderTable(rows: readonly Row[]): string {
     `${row.metric} (${row.unit})`,
     format(row.session),
     format(row.raw),
-    `${ratio(row.session, row.raw).toFixed(2)}×`,
+    formatRatio(ratio(row.session, row.raw)),
     row.jsonrpc === undefined ? '–' : format(row.jsonrpc),
-    row.jsonrpc === undefined ? '–' : `${ratio(row.jsonrpc, row.raw).toFixed(2)}×`,
+    row.jsonrpc === undefined ? '–' : formatRatio(ratio(row.jsonrpc, row.raw)),
     row.target === undefined ? '(info)' : `${row.target.text} ${row.target.met ? 'met' : 'MISSED'}`,
   ]);
   const all = [header, ...lines];

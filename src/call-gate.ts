@@ -146,6 +146,8 @@ export class CallGate {
 
   #add(isConnect: boolean, what: string, { timeout, signal, onTimeout }: WaitOptions): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
+    // No time to wait: fail now, before anything can open the gate (a 0 ms timer would let it through).
+    if (timeout <= 0) return Promise.reject(onTimeout ? onTimeout() : new RequestTimeoutError(what, 0, true));
     return new Promise<void>((resolve, reject) => {
       const settle = (): void => {
         if (timer !== undefined) clearTimeout(timer);

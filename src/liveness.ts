@@ -10,6 +10,7 @@
  * @module
  */
 import { afterPendingIo, monotonic } from './clock.js';
+import { MAX_TIMER_DELAY } from './refresh.js';
 import type { RpcConnection } from './rpc.js';
 
 /** Liveness probe tuning, in ms. */
@@ -45,9 +46,12 @@ export function livenessModeFor(
   return undefined;
 }
 
+/** What the monitor reads and uses of a connection: when the last frame arrived, and a way to probe. */
+export type Watched = Pick<RpcConnection, 'lastFrameAt' | 'call'>;
+
 /** Watches one connection; calls `onDead` once when it is judged dead. */
 export class LivenessMonitor {
-  readonly #rpc: RpcConnection;
+  readonly #rpc: Watched;
   readonly #mode: LivenessMode;
   readonly #onDead: () => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -60,7 +64,7 @@ export class LivenessMonitor {
    * @param mode - probe, or heartbeat silence
    * @param onDead - called once when the connection is judged dead
    */
-  constructor(rpc: RpcConnection, mode: LivenessMode, onDead: () => void) {
+  constructor(rpc: Watched, mode: LivenessMode, onDead: () => void) {
     this.#rpc = rpc;
     this.#mode = mode;
     this.#onDead = onDead;
@@ -87,7 +91,8 @@ export class LivenessMonitor {
 
   #armAt(at: number): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => this.#look(), Math.max(0, at - monotonic()));
+    // Past setTimeout's range Node fires after 1 ms; a look that comes early just arms again.
+    this.#timer = setTimeout(() => this.#look(), Math.min(MAX_TIMER_DELAY, Math.max(0, at - monotonic())));
   }
 
   #look(): void {
@@ -115,11 +120,23 @@ export class LivenessMonitor {
       }
     }
     if (this.#probeSentAt === undefined && now >= this.#rpc.lastFrameAt + mode.probe.idle) {
-      this.#probeSentAt = now;
+      const sentAt = now;
+      this.#probeSentAt = sentAt;
       // The answer (or any error) is a frame, and that is all the probe needs; its own result does not matter.
-      this.#rpc.call('public/test', undefined, mode.probe.timeout * 2).catch(ignore);
+      const answered = (): void => this.#onAnswer(sentAt);
+      this.#rpc.call('public/test', undefined, mode.probe.timeout * 2).then(answered, answered);
     }
     this.#armAt(this.#nextLook());
+  }
+
+  /**
+   * The probe sent at `sentAt` was answered: look again now, so the next probe is due `idle` after the answer.
+   * Waiting for the end of the probe window instead would stretch the silence tolerated to `2 × timeout`.
+   */
+  #onAnswer(sentAt: number): void {
+    if (this.#stopped || this.#probeSentAt !== sentAt || this.#cancelVerdict !== undefined) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#look();
   }
 
   #die(): void {
@@ -127,5 +144,3 @@ export class LivenessMonitor {
     this.#onDead();
   }
 }
-
-function ignore(): void {}

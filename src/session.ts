@@ -16,7 +16,7 @@ import { monotonic } from './clock.js';
 import { ConnectionLoop } from './connection-loop.js';
 import type { EventPayload, SessionContext } from './context.js';
 import type * as errors from './errors.js';
-import { InvalidArgumentError, SessionClosedError } from './errors.js';
+import { InvalidArgumentError, NotConnectedError, SessionClosedError } from './errors.js';
 import type { ClosedEvent, CloseReason, SessionEvents } from './events.js';
 import { type ChildLink, type ExchangeOptions, Family, type ForkOptions } from './family.js';
 import { GuardedEmitter } from './guarded-emitter.js';
@@ -105,7 +105,9 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
       announce: (grant) => this.#announce(grant),
       fail: (error) => void this.#end('fatal', error),
       gaveUp: (error) => {
-        this.#gate.fail(error);
+        // connect() callers learn why; waiting calls were never sent, and must not look answered or lost.
+        const unsent = `not sent: the session stopped reconnecting (${error.message}); call connect() again`;
+        this.#gate.fail(error, new NotConnectedError(unsent));
         this.#reporter.report(error);
       },
     });

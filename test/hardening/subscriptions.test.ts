@@ -221,9 +221,9 @@ describe('unsubscribing while the session re-authenticates in place', () => {
       releaseAuth = resolve;
     });
     await h.start((request, peer) => {
-      if (request.method === 'private/get_positions') peer.error(request, 13009, 'unauthorized');
-      else if (request.method === 'private/unsubscribe' && (unsubscribes += 1) === 1)
-        peer.error(request, 13009, 'unauthorized');
+      if (request.method === 'private/unsubscribe') unsubscribes += 1;
+      const refused = request.method === 'private/unsubscribe' && unsubscribes === 1;
+      if (request.method === 'private/get_positions' || refused) peer.error(request, 13009, 'unauthorized');
       else if (request.method === 'public/auth' && request.params['grant_type'] === 'refresh_token') {
         heldAuth = { request, peer };
         releaseAuth();
