@@ -9,23 +9,25 @@ import { ListenerError } from './errors.js';
 import type { SessionEvents, WarningEvent } from './events.js';
 import type { Logger } from './options.js';
 
-type Emit = <K extends keyof SessionEvents>(event: K, payload: EventPayload<K>) => void;
+/** Where reports go: the session's guarded events. */
+export interface ReportSink {
+  emit<K extends keyof SessionEvents>(event: K, payload: EventPayload<K>): void;
+  /** Whether anyone listens to `error`. */
+  hasErrorListener(): boolean;
+}
 
 /** Logging and reporting for one session. */
 export class Reporter {
   readonly #logger: Logger | undefined;
-  readonly #emit: Emit;
-  readonly #hasErrorListener: () => boolean;
+  readonly #sink: ReportSink;
 
   /**
    * @param logger - the user's logger, if any
-   * @param emit - the session's guarded emit
-   * @param hasErrorListener - whether anyone listens to `error`
+   * @param sink - the session's guarded events
    */
-  constructor(logger: Logger | undefined, emit: Emit, hasErrorListener: () => boolean) {
+  constructor(logger: Logger | undefined, sink: ReportSink) {
     this.#logger = logger;
-    this.#emit = emit;
-    this.#hasErrorListener = hasErrorListener;
+    this.#sink = sink;
   }
 
   /** Log a line (never a secret: callers pass codes and counts, not params). */
@@ -42,20 +44,20 @@ export class Reporter {
   /** Something the user should know that does not stop the session. */
   warn(warning: WarningEvent): void {
     this.log('warn', warning.message, { code: warning.code });
-    this.#emit('warning', warning);
+    this.#sink.emit('warning', warning);
   }
 
   /** A non-fatal problem. */
   report(error: Error): void {
     this.log('error', error.message, { name: error.name });
-    this.#emit('error', error);
+    this.#sink.emit('error', error);
   }
 
   /** A listener or handler threw or rejected; an `error` listener failing goes to the logger only. */
   listenerFailed(where: { readonly event?: string; readonly channel?: string }, error: unknown): void {
     const failure = new ListenerError(where, error);
-    if (where.event === 'error' || !this.#hasErrorListener())
+    if (where.event === 'error' || !this.#sink.hasErrorListener())
       this.log('error', failure.message, { ...where });
-    else this.#emit('error', failure);
+    else this.#sink.emit('error', failure);
   }
 }

@@ -30,6 +30,8 @@ export interface SubscriberLink {
   socket(): RpcConnection | undefined;
   /** Wait for readiness, at most `timeout` ms ({@link NotConnectedError} when nothing is connecting). */
   waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void>;
+  /** A handler of `channel` threw or rejected with `error`. */
+  handlerFailed(error: unknown, channel: string): void;
 }
 
 /** Server-side subscriptions of one session. */
@@ -42,18 +44,13 @@ export class Subscriber {
   #inflight: Map<string, Promise<void>> | undefined;
 
   /**
-   * @param ctx - the facade
-   * @param link - readiness of the session
-   * @param onHandlerError - a handler threw or rejected
+   * @param ctx - the session's context
+   * @param link - readiness of the session, and where handler failures go
    */
-  constructor(
-    ctx: SessionContext,
-    link: SubscriberLink,
-    onHandlerError: (error: unknown, channel: string) => void,
-  ) {
+  constructor(ctx: SessionContext, link: SubscriberLink) {
     this.#ctx = ctx;
     this.#link = link;
-    this.registry = new SubscriptionRegistry(onHandlerError);
+    this.registry = new SubscriptionRegistry((error, channel) => link.handlerFailed(error, channel));
   }
 
   /**

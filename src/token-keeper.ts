@@ -60,7 +60,7 @@ function isTokenRejection(error: unknown): error is RpcError {
 /** Owns the tokens of one session. */
 export class TokenKeeper {
   readonly #ctx: SessionContext;
-  #link: KeeperLink | undefined;
+  readonly #link: KeeperLink;
   #tokens: TokenSet | undefined;
   #expiresAtMono = 0;
   #refreshToken: string | undefined;
@@ -78,21 +78,18 @@ export class TokenKeeper {
   #disposed: AbortController | undefined;
 
   /**
-   * @param ctx - the facade
+   * @param ctx - the session's context
+   * @param link - the connection loop, through the session
    * @param refreshToken - a persisted refresh token to start from
    */
-  constructor(ctx: SessionContext, refreshToken: string | undefined) {
+  constructor(ctx: SessionContext, link: KeeperLink, refreshToken: string | undefined) {
     this.#ctx = ctx;
+    this.#link = link;
     this.#refreshToken = refreshToken;
   }
 
-  /** Connect the keeper to its connection loop (they are created together). */
-  attach(link: KeeperLink): void {
-    this.#link = link;
-  }
-
   get #socket(): RpcConnection | undefined {
-    return this.#link?.socket();
+    return this.#link.socket();
   }
 
   /** The granted scope of the current token. */
@@ -369,13 +366,12 @@ export class TokenKeeper {
       const grant = await this.authenticate(rpc, true);
       if (rpc !== this.#socket || this.#ctx.state !== 'authenticating') return;
       this.#ctx.setState('authenticated', 'auth-ok');
-      this.#link?.announce(grant);
+      this.#link.announce(grant);
     } catch (error) {
       if (rpc !== this.#socket || this.#isDisposed) return;
       const failure = error instanceof Error ? error : new Error('authentication failed');
-      if (failure instanceof AuthenticationError) this.#link?.fail(failure);
-      else
-        this.#link?.drop(rpc, 'auth-retryable-error', `authentication failed: ${failure.message}`, failure);
+      if (failure instanceof AuthenticationError) this.#link.fail(failure);
+      else this.#link.drop(rpc, 'auth-retryable-error', `authentication failed: ${failure.message}`, failure);
     }
   }
 

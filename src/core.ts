@@ -1,0 +1,232 @@
+/**
+ * The inside of a session: its state, its parts, and the one teardown. The core is the context every part
+ * shares and the link each part has to the others, as one object with methods (no closures a session), so
+ * an idle session costs little: a process may hold hundreds.
+ * @module
+ */
+import WebSocketImpl from 'isomorphic-ws';
+import type { Grant } from './auth.js';
+import { CallGate, type GateLink } from './call-gate.js';
+import { monotonic } from './clock.js';
+import { ConnectionLoop, type LoopLink } from './connection-loop.js';
+import type { EventPayload, LogLevel, SessionContext } from './context.js';
+import { NotConnectedError, SessionClosedError } from './errors.js';
+import type { CloseReason, SessionEvents, WarningEvent } from './events.js';
+import { type ChildLink, type ChildSessionOptions, Family, type FamilyLink } from './family.js';
+import { type ResolvedOptions, resolveChildOptions, resolveOptions, type SessionOptions } from './options.js';
+import { Reporter } from './reporter.js';
+import type { RpcConnection } from './rpc.js';
+import type { DeribitSession } from './session.js';
+import type { LogoutResult, SessionStatus } from './session-types.js';
+import type { WebSocketConstructor } from './socket.js';
+import type { LogoutRequest } from './socket-end.js';
+import { isReady, type SessionState, type TransitionReason, transition } from './state.js';
+import { Subscriber, type SubscriberLink } from './subscriber.js';
+import { type KeeperLink, TokenKeeper } from './token-keeper.js';
+import { socketOptionsFor } from './transport.js';
+
+const defaultWebSocket = WebSocketImpl as unknown as WebSocketConstructor;
+
+/** Where the core's events go: the facade, an emitter whose listeners cannot throw into the core. */
+export interface EventSink {
+  emit<K extends keyof SessionEvents>(event: K, payload: EventPayload<K>): boolean;
+  listenerCount(event: keyof SessionEvents): number;
+}
+
+/** The state, the parts and the teardown of one session. */
+export class SessionCore
+  implements SessionContext, GateLink, SubscriberLink, FamilyLink, LoopLink, KeeperLink
+{
+  state: SessionState = 'disconnected';
+  readonly options: ResolvedOptions;
+  readonly #raw: SessionOptions;
+  readonly #events: EventSink;
+  readonly WebSocket: WebSocketConstructor;
+  readonly socketOptions: Record<string, unknown> | undefined;
+  readonly reporter: Reporter;
+  readonly keeper: TokenKeeper;
+  readonly gate: CallGate;
+  readonly subscriber: Subscriber;
+  readonly family: Family;
+  readonly loop: ConnectionLoop;
+  /** Construct a child session bound to `link` (the facade knows how). */
+  readonly createChild: (options: SessionOptions, link: ChildLink) => DeribitSession;
+  /** The one teardown, once begun. */
+  #teardown: Promise<LogoutResult> | undefined;
+
+  /**
+   * @param raw - the options as given (validated here; throws `InvalidArgumentError`)
+   * @param events - the facade
+   * @param createChild - how to construct a child session
+   */
+  constructor(
+    raw: SessionOptions,
+    events: EventSink,
+    createChild: (options: SessionOptions, link: ChildLink) => DeribitSession,
+  ) {
+    this.options = resolveOptions(raw);
+    this.#raw = raw;
+    this.#events = events;
+    this.createChild = createChild;
+    this.WebSocket = raw.WebSocket ?? defaultWebSocket;
+    this.socketOptions = socketOptionsFor(this.options);
+    this.reporter = new Reporter(this.options.logger, this);
+    this.keeper = new TokenKeeper(this, this, raw.refreshToken);
+    this.gate = new CallGate(this, this);
+    this.subscriber = new Subscriber(this, this);
+    this.family = new Family(this, this);
+    this.loop = new ConnectionLoop(this, this);
+  }
+
+  // --- the context every part shares
+
+  /** Move to `to`, validated by the transitions table; entering a ready state opens the call gate. */
+  setState(to: SessionState, reason: TransitionReason): void {
+    const change = transition(this.state, to, reason);
+    this.state = to;
+    this.reporter.log('debug', `state ${change.from} → ${change.to}`, { reason });
+    this.emit('state', change);
+    if (isReady(to)) this.gate.open();
+  }
+
+  /** Emit on the facade (listeners are guarded there). */
+  emit<K extends keyof SessionEvents>(event: K, payload: EventPayload<K>): void {
+    this.#events.emit(event, payload);
+  }
+
+  /** Whether anyone listens to `error`. */
+  hasErrorListener(): boolean {
+    return this.#events.listenerCount('error') > 0;
+  }
+
+  report(error: Error): void {
+    this.reporter.report(error);
+  }
+
+  warn(warning: WarningEvent): void {
+    this.reporter.warn(warning);
+  }
+
+  log(level: LogLevel, message: string, context?: Record<string, unknown>): void {
+    this.reporter.log(level, message, context);
+  }
+
+  // --- links between the parts
+
+  readySocket(): RpcConnection | undefined {
+    return this.loop.readySocket;
+  }
+
+  socket(): RpcConnection | undefined {
+    return this.loop.socket;
+  }
+
+  connecting(): boolean {
+    return this.loop.running;
+  }
+
+  onUnauthorized(rpc: RpcConnection): void {
+    this.keeper.onUnauthorized(rpc);
+  }
+
+  waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void> {
+    return this.gate.waitReady(what, timeout, signal);
+  }
+
+  childOptions(overrides: ChildSessionOptions): ChildSessionOptions {
+    return resolveChildOptions(this.#raw, overrides);
+  }
+
+  handlerFailed(error: unknown, channel: string): void {
+    this.reporter.listenerFailed({ channel }, error);
+  }
+
+  drop(rpc: RpcConnection, reason: TransitionReason, why: string, failure: Error): void {
+    this.loop.drop(rpc, reason, why, failure);
+  }
+
+  /** Authenticated (again), with heartbeat, COD and subscriptions restored: tell the world. */
+  announce(grant: Grant): void {
+    const tokens = this.keeper.tokens;
+    // A `state` listener may have closed the session on the way here: then there is nothing to announce.
+    if (tokens === undefined || this.state !== 'authenticated') return;
+    if (tokens.scope.sessionName !== undefined) this.family.noteNamedSession(tokens.scope.sessionName);
+    this.reporter.log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
+    this.emit('authenticated', { scope: tokens.scope, expiresAt: tokens.expiresAt, grant });
+  }
+
+  fail(error: Error): void {
+    void this.end('fatal', error);
+  }
+
+  /** The loop gave up: `connect()` callers learn why; waiting calls were never sent, and must not look lost. */
+  gaveUp(error: Error): void {
+    const unsent = `not sent: the session stopped reconnecting (${error.message}); call connect() again`;
+    this.gate.fail(error, new NotConnectedError(unsent));
+    this.reporter.report(error);
+  }
+
+  /** A snapshot for dashboards and health endpoints (no secrets). */
+  status(): SessionStatus {
+    const { attempt, lastError, nextRetryAt } = this.loop.status;
+    const socket = this.loop.socket;
+    return {
+      state: this.state,
+      attempt,
+      lastError: lastError && { code: errorCode(lastError), message: lastError.message },
+      nextRetryAt,
+      expiresAt: this.keeper.expiresAt,
+      sinceLastFrame: socket === undefined ? undefined : Math.round(monotonic() - socket.lastFrameAt),
+      subscriptions: this.subscriber.counts(),
+      waiting: this.gate.size,
+    };
+  }
+
+  /**
+   * The one way out: close or log out whatever socket exists, from any state. Idempotent; a `close` during
+   * a logout stops waiting for the server.
+   */
+  end(reason: CloseReason, error?: Error, logout?: LogoutRequest): Promise<LogoutResult> {
+    if (this.#teardown !== undefined) {
+      if (reason === 'close') this.loop.hurry();
+      return this.#teardown;
+    }
+    this.keeper.dispose();
+    const cause = error ? { cause: error } : undefined;
+    const verb = reason === 'logout' ? 'logged out' : 'closed';
+    const ended = this.loop.end(
+      logout,
+      (method) =>
+        new SessionClosedError(
+          `the session ${verb} before ${method} was answered: the outcome is unknown`,
+          cause,
+        ),
+    );
+    const closedError = new SessionClosedError(
+      reason === 'fatal'
+        ? `the session closed after a fatal error: ${error?.message ?? 'unknown'}`
+        : 'the session is closed',
+      cause,
+    );
+    const name = this.keeper.scope?.sessionName;
+    this.setState('closed', reason === 'fatal' ? 'auth-fatal-error' : reason);
+    this.gate.fail(error ?? closedError, closedError);
+    this.family.closeSpawning();
+    this.subscriber.clear();
+    this.reporter.log(reason === 'fatal' ? 'error' : 'info', 'session closed', {
+      reason,
+      error: error?.message,
+    });
+    this.emit('closed', error ? { reason, error } : { reason });
+    this.#teardown = ended.then((result) => {
+      if (result.confirmed && logout?.invalidateToken && name !== undefined) this.family.lineage.remove(name);
+      return result;
+    });
+    return this.#teardown;
+  }
+}
+
+function errorCode(error: Error): string | number {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' || typeof code === 'number' ? code : error.name;
+}
