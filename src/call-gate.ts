@@ -55,7 +55,7 @@ export class CallGate {
   #waiters: Set<Waiter> | undefined;
 
   /**
-   * @param ctx - the facade
+   * @param ctx - the session's context (its core)
    * @param link - the socket and the loop
    */
   constructor(ctx: SessionContext, link: GateLink) {

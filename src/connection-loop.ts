@@ -82,7 +82,7 @@ export class ConnectionLoop {
   #status: LoopStatus = { attempt: 0, lastError: undefined, nextRetryAt: undefined };
 
   /**
-   * @param ctx - the facade
+   * @param ctx - the session's context (its core)
    * @param link - the parts the loop drives
    */
   constructor(ctx: SessionContext, link: LoopLink) {

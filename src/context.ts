@@ -1,7 +1,7 @@
 /**
- * What the parts of a session share with their facade: the resolved options, the state (read it, change it
- * only through `setState`), and the ways out (events, warnings, errors, the logger). The facade implements
- * it; the parts never see each other's internals.
+ * What the parts of a session share: the resolved options, the state (read it, change it only through
+ * `setState`), and the ways out (events, warnings, errors, the logger). The session core implements it; the
+ * parts never see each other's internals.
  * @module
  */
 import type { SessionEvents, WarningEvent } from './events.js';
@@ -14,7 +14,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** The payload of event `K`. */
 export type EventPayload<K extends keyof SessionEvents> = Parameters<SessionEvents[K]>[0];
 
-/** The facade, as its parts see it. */
+/** The session, as its parts see it. */
 export interface SessionContext {
   readonly options: ResolvedOptions;
   /** The current state. */

@@ -65,7 +65,7 @@ export class Family {
   #spawning: Set<DeribitSession> | undefined;
 
   /**
-   * @param ctx - the facade
+   * @param ctx - the session's context (its core)
    * @param link - readiness, tokens and child construction
    */
   constructor(ctx: SessionContext, link: FamilyLink) {

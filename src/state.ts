@@ -1,6 +1,6 @@
 /**
  * The session's states, the one table of legal transitions, and the reasons a transition happens.
- * Only the session's parts change state, and only through the facade's `setState`, which calls {@link transition}.
+ * Only the session's parts change state, and only through the session core's `setState`, which calls {@link transition}.
  * @module
  */
 
