@@ -6,18 +6,20 @@ import { HostileHarness } from '../helpers/hostile-session.js';
 const h = new HostileHarness();
 afterEach(() => h.cleanup());
 
+/** Answers the first `method` call with `13009 unauthorized`, everything else as `other` does. */
+function refusingFirst(method: string, other: Script = deribitLike): Script {
+  let refused = false;
+  return (request, peer) => {
+    if (request.method === method && !refused) {
+      refused = true;
+      peer.error(request, 13009, 'unauthorized');
+    } else other(request, peer);
+  };
+}
+
 describe('13009 on a private call while authenticated', () => {
   it('re-authenticates in place with the refresh token; the caller gets the error, calls behind it proceed', async () => {
-    let refused = 0;
-    const script: Script = (request, peer) => {
-      if (request.method === 'private/get_account_summary' && refused === 0) {
-        refused += 1;
-        peer.error(request, 13009, 'unauthorized');
-        return;
-      }
-      deribitLike(request, peer);
-    };
-    const server = await h.start(script);
+    const server = await h.start(refusingFirst('private/get_account_summary'));
     const s = h.session();
     await s.connect();
     const states: StateChange[] = [];
@@ -37,20 +39,13 @@ describe('13009 on a private call while authenticated', () => {
   });
 
   it('falls back to credentials when the refresh token is refused too', async () => {
-    let summaryRefused = false;
-    const script: Script = (request, peer) => {
-      if (request.method === 'private/get_account_summary' && !summaryRefused) {
-        summaryRefused = true;
-        peer.error(request, 13009, 'unauthorized');
-        return;
-      }
-      if (request.method === 'public/auth' && request.params['grant_type'] === 'refresh_token') {
-        peer.error(request, 13009, 'unauthorized');
-        return;
-      }
-      deribitLike(request, peer);
-    };
-    const server = await h.start(script);
+    const server = await h.start(
+      refusingFirst('private/get_account_summary', (request, peer) => {
+        if (request.method === 'public/auth' && request.params['grant_type'] === 'refresh_token') {
+          peer.error(request, 13009, 'unauthorized');
+        } else deribitLike(request, peer);
+      }),
+    );
     const s = h.session();
     await s.connect();
     await expect(s.call('private/get_account_summary', { currency: 'BTC' })).rejects.toMatchObject({
