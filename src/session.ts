@@ -1,4 +1,4 @@
-/// <reference lib="esnext.disposable" />
+/// <reference lib="esnext.disposable" preserve="true" />
 /**
  * DeribitSession: the public face of one session. It holds the state and the events, validates what callers
  * pass, and delegates: the connection loop owns the socket, the token keeper owns the tokens, the call gate
