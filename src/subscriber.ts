@@ -5,6 +5,7 @@
  * while its subscribe was in flight is unsubscribed again once the answer comes).
  * @module
  */
+import { abortable } from './abort.js';
 import { monotonic } from './clock.js';
 import type { SessionContext } from './context.js';
 import {
@@ -121,7 +122,10 @@ export class Subscriber {
       return pending === undefined ? [] : [pending];
     });
     if (waits.length === 0) return Promise.resolve();
-    return bounded(Promise.all(waits).then(noop), timeout, signal, 'subscribe');
+    return abortable(Promise.all(waits).then(noop), signal, noop, {
+      ms: timeout,
+      error: () => new RequestTimeoutError('subscribe', timeout),
+    });
   }
 
   /**
@@ -266,38 +270,3 @@ export class Subscriber {
 }
 
 function noop(): void {}
-
-/** `promise`, rejected with a timeout or the signal's reason if either comes first. */
-function bounded<T>(
-  promise: Promise<T>,
-  timeout: number,
-  signal: AbortSignal | undefined,
-  what: string,
-): Promise<T> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (): void => {
-      done();
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new RequestTimeoutError(what, timeout));
-    }, timeout);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        done();
-        resolve(value);
-      },
-      (error: unknown) => {
-        done();
-        reject(error);
-      },
-    );
-  });
-}
