@@ -105,6 +105,11 @@ export class ConnectionLoop {
     return this.#abort !== undefined;
   }
 
+  /** No attempt pending: keep only why the last one failed (if it did). */
+  #rest(lastError: Error | undefined): void {
+    this.#status = { attempt: 0, lastError, nextRetryAt: undefined };
+  }
+
   /** Progress, for `status()`. */
   get status(): LoopStatus {
     return this.#status;
@@ -181,7 +186,7 @@ export class ConnectionLoop {
         throw error; // the attempt that just failed on the last socket: back off before the next one
       }
       await this.#establish(signal);
-      this.#status = { attempt: 0, lastError: undefined, nextRetryAt: undefined };
+      this.#rest(undefined);
       if (policy && policy.stableAfter > 0) await this.#waitStable(policy.stableAfter, signal);
     };
     try {
@@ -198,7 +203,7 @@ export class ConnectionLoop {
     } catch (error) {
       if (signal.aborted || this.#ctx.state === 'closed') return;
       const failure = error instanceof Error ? error : new Error('connection failed');
-      this.#status = { attempt: 0, lastError: failure, nextRetryAt: undefined }; // no more attempts: keep why
+      this.#rest(failure); // no more attempts: keep why
       if (isFatal(failure)) this.#link.fail(failure);
       else this.#link.gaveUp(failure);
     }
@@ -334,7 +339,7 @@ export class ConnectionLoop {
     if (this.#stableBreak) this.#stableBreak(lost);
     else if (willReconnect) this.start(failure);
     else if (!this.running) {
-      this.#status = { attempt: 0, lastError: lost, nextRetryAt: undefined };
+      this.#rest(lost);
       this.#link.gaveUp(lost);
     }
   }
@@ -380,7 +385,7 @@ export class ConnectionLoop {
       this.#ctx.setState('disconnected', 'connect-aborted');
       this.#ctx.emit('disconnected', { code: 1000, reason: error.message, willReconnect: false });
     }
-    this.#status = { attempt: 0, lastError: error, nextRetryAt: undefined };
+    this.#rest(error);
   }
 
   /**
@@ -409,7 +414,7 @@ export class ConnectionLoop {
   ): Promise<Unconfirmed | undefined> {
     this.#abort?.abort(new SessionClosedError());
     this.#abort = undefined;
-    this.#status = { attempt: 0, lastError: this.#status.lastError, nextRetryAt: undefined };
+    this.#rest(this.#status.lastError);
     const rpc = this.#socket;
     if (rpc === undefined) return 'no-socket';
     this.#release(rpc);
