@@ -5,7 +5,7 @@
 import { JSONRPCClient, type JSONRPCResponse } from 'json-rpc-2.0';
 import WebSocket from 'ws';
 import type { DeribitSession } from '../src/index.js';
-import type { SessionOptions } from '../src/options.js';
+import type { SessionOptions } from '../src/options/options.js';
 import { library, testing } from './lib.js';
 
 export type ClientKind = 'session' | 'raw' | 'jsonrpc';

@@ -5,7 +5,7 @@
  * notification.
  */
 import WebSocket from 'ws';
-import type { WebSocketConstructor } from '../src/socket.js';
+import type { WebSocketConstructor } from '../src/connection/socket.js';
 import { newSession, RawClient } from './clients.js';
 import type { BenchConfig } from './config.js';
 import type { EmulatorHandle } from './emulator-handle.js';

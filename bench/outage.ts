@@ -12,7 +12,7 @@
  *   renews its own token the same way, on its own socket, in the same rounds.
  */
 import type { DeribitSession } from '../src/index.js';
-import type { SessionOptions } from '../src/options.js';
+import type { SessionOptions } from '../src/options/options.js';
 import { newSession, RawClient } from './clients.js';
 import type { BenchConfig } from './config.js';
 import { EmulatorHandle } from './emulator-handle.js';

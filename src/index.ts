@@ -82,8 +82,14 @@ export type {
   TriggerFillCondition,
   UserTrade,
 } from './api/orders.js';
-export type { CredentialGrant, Credentials, Grant } from './auth.js';
-export { ErrorCode } from './codes.js';
+export type { CredentialGrant, Credentials, Grant } from './auth/grants.js';
+export { DEFAULT_REFRESH, type RefreshOptions } from './auth/refresh.js';
+export { type AccessLevel, formatScope, parseScope, type Scope } from './auth/scope.js';
+export { DEFAULT_RECONNECT, type ReconnectOptions, type RetryInfo } from './connection/backoff.js';
+export { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './connection/heartbeat.js';
+export { DEFAULT_LIVENESS, type LivenessOptions } from './connection/liveness.js';
+export { MAX_REQUEST_BYTES, type WebSocketConstructor, type WebSocketLike } from './connection/socket.js';
+export { ErrorCode } from './errors/codes.js';
 export {
   AuthenticationError,
   ConnectionClosedError,
@@ -101,7 +107,21 @@ export {
   SessionClosedError,
   StreamOverflowError,
   UpgradeRejectedError,
-} from './errors.js';
+} from './errors/errors.js';
+export type { ChildSessionOptions, ExchangeOptions, ForkOptions } from './family/family.js';
+export { NAMED_SESSION_BUDGET } from './family/lineage.js';
+export {
+  type CancelOnDisconnect,
+  CHILD_FIXED_KEYS,
+  type ChildFixedKey,
+  DEFAULT_MAX_PAYLOAD,
+  DERIBIT_MAINNET,
+  DERIBIT_TESTNET,
+  type DisposeAction,
+  type Logger,
+  type SessionOptions,
+} from './options/options.js';
+export type { NodeWebSocketOptions, PemInput } from './options/ws-options.js';
 export type {
   AuthenticatedEvent,
   ClosedEvent,
@@ -113,27 +133,10 @@ export type {
   SessionEvents,
   TokensEvent,
   WarningEvent,
-} from './events.js';
-export type { ChildSessionOptions, ExchangeOptions, ForkOptions } from './family.js';
-export { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './heartbeat.js';
-export { NAMED_SESSION_BUDGET } from './lineage.js';
-export { DEFAULT_LIVENESS, type LivenessOptions } from './liveness.js';
-export {
-  type CancelOnDisconnect,
-  CHILD_FIXED_KEYS,
-  type ChildFixedKey,
-  DEFAULT_MAX_PAYLOAD,
-  DERIBIT_MAINNET,
-  DERIBIT_TESTNET,
-  type DisposeAction,
-  type Logger,
-  type SessionOptions,
-} from './options.js';
-export { DEFAULT_RECONNECT, type ReconnectOptions, type RetryInfo } from './reconnect.js';
-export { DEFAULT_REFRESH, type RefreshOptions } from './refresh.js';
-export { type AccessLevel, formatScope, parseScope, type Scope } from './scope.js';
-export { DeribitSession } from './session.js';
-export type * from './session-types.js';
+} from './session/events.js';
+export { DeribitSession } from './session/session.js';
+export type * from './session/session-types.js';
+export type { SessionState, StateChange, TransitionReason } from './session/state.js';
 export {
   type GracefulShutdownOptions,
   installGracefulShutdown,
@@ -143,8 +146,5 @@ export {
   type ShutdownEvent,
   type ShutdownSignal,
 } from './shutdown.js';
-export { MAX_REQUEST_BYTES, type WebSocketConstructor, type WebSocketLike } from './socket.js';
-export type { SessionState, StateChange, TransitionReason } from './state.js';
-export { DEFAULT_HIGH_WATER_MARK, type StreamItem, type StreamOptions } from './stream.js';
-export { isPrivateChannel, type NotificationHandler } from './subscriptions.js';
-export type { NodeWebSocketOptions, PemInput } from './ws-options.js';
+export { isPrivateChannel, type NotificationHandler } from './subscriptions/registry.js';
+export { DEFAULT_HIGH_WATER_MARK, type StreamItem, type StreamOptions } from './subscriptions/stream.js';

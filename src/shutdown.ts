@@ -4,8 +4,8 @@
  * A second signal exits at once.
  * @module
  */
-import type { DeribitSession } from './session.js';
-import type { LogoutResult } from './session-types.js';
+import type { DeribitSession } from './session/session.js';
+import type { LogoutResult } from './session/session-types.js';
 
 /** Signals a graceful shutdown can handle. */
 export type ShutdownSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR2';

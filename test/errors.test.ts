@@ -7,7 +7,7 @@ import {
   RequestTimeoutError,
   RpcError,
   SessionClosedError,
-} from '../src/errors.js';
+} from '../src/errors/errors.js';
 
 describe('errors', () => {
   it('are real Errors with stable codes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GuardedEmitter } from '../src/guarded-emitter.js';
+import { GuardedEmitter } from '../src/session/guarded-emitter.js';
 
 interface Events {
   tick: (n: number) => void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, nearest } from '../src/nearest.js';
+import { editDistance, nearest } from '../src/options/nearest.js';
 
 describe('nearest', () => {
   it('measures edits, a swap of neighbours counting once', () => {

@@ -1,7 +1,9 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { classify, InvalidArgumentError } from '../src/errors.js';
-import { DEFAULT_LIVENESS } from '../src/liveness.js';
+import { DEFAULT_REFRESH } from '../src/auth/refresh.js';
+import { DEFAULT_RECONNECT } from '../src/connection/backoff.js';
+import { DEFAULT_LIVENESS } from '../src/connection/liveness.js';
+import { classify, InvalidArgumentError } from '../src/errors/errors.js';
 import {
   DEFAULT_MAX_PAYLOAD,
   DERIBIT_MAINNET,
@@ -9,11 +11,9 @@ import {
   resolveChildOptions,
   resolveOptions,
   type SessionOptions,
-} from '../src/options.js';
-import { DEFAULT_RECONNECT } from '../src/reconnect.js';
-import { DEFAULT_REFRESH } from '../src/refresh.js';
-import { isLoopbackHost } from '../src/url.js';
-import { validateMaxWait, validateTimeout } from '../src/validate.js';
+} from '../src/options/options.js';
+import { isLoopbackHost } from '../src/options/url.js';
+import { validateMaxWait, validateTimeout } from '../src/options/validate.js';
 
 const SECRET = 'sup3r-s3cret-value';
 const NUMERIC_SECRET = 987_654_321_123;

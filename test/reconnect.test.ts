@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { abortableSleep, backoffDelay, DEFAULT_RECONNECT, retryWithBackoff } from '../src/reconnect.js';
+import {
+  abortableSleep,
+  backoffDelay,
+  DEFAULT_RECONNECT,
+  retryWithBackoff,
+} from '../src/connection/backoff.js';
 
 const fixed = { factor: 2, minTimeout: 100, maxTimeout: 1000, randomize: false };
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { monotonic } from '../src/clock.js';
-import { DeadlineTimer, MAX_TIMER_DELAY, refreshDelay } from '../src/refresh.js';
+import { DeadlineTimer, MAX_TIMER_DELAY, refreshDelay } from '../src/auth/refresh.js';
+import { monotonic } from '../src/time/clock.js';
 
 const noJitter = () => 0;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatScope, missingScope, parseScope } from '../src/scope.js';
+import { formatScope, missingScope, parseScope } from '../src/auth/scope.js';
 
 describe('scope strings', () => {
   it('parses every known part', () => {

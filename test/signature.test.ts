@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hmacSha256Hex, signAuthRequest, stringToSign } from '../src/signature.js';
+import { hmacSha256Hex, signAuthRequest, stringToSign } from '../src/auth/signature.js';
 
 describe('signAuthRequest', () => {
   it('matches the published Deribit test vector', async () => {

@@ -6,7 +6,7 @@ import {
   type SessionState,
   TRANSITIONS,
   transition,
-} from '../src/state.js';
+} from '../src/session/state.js';
 
 const ALL: SessionState[] = [
   'disconnected',

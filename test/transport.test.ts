@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPrivateMethod } from '../src/transport.js';
+import { isPrivateMethod } from '../src/connection/transport.js';
 
 describe('isPrivateMethod', () => {
   it('knows every spelling Deribit accepts', () => {

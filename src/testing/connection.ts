@@ -6,7 +6,7 @@
  */
 
 import type { RawData, WebSocket } from 'ws';
-import { ErrorCode } from '../codes.js';
+import { ErrorCode } from '../errors/codes.js';
 import type { ConnectionHandle, EmulatorCore } from './core.js';
 import { type RpcErrorObject, RpcFailure, tokenExpired, unauthorized } from './errors.js';
 import { parseFrame, type ReplyId, type RequestId } from './frames.js';

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { ErrorCode, errorMessages } from '../codes.js';
+import { ErrorCode, errorMessages } from '../errors/codes.js';
 
 /** The `error` member of a JSON-RPC error response. */
 export interface RpcErrorObject {

@@ -17,7 +17,7 @@
  */
 
 import type { RawData } from 'ws';
-import { ErrorCode } from '../codes.js';
+import { ErrorCode } from '../errors/codes.js';
 import { invalidParams, invalidRequest, type RpcErrorObject, RpcFailure } from './errors.js';
 import { canonicalMethod } from './methods/names.js';
 

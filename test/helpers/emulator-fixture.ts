@@ -4,7 +4,7 @@
  */
 
 import { afterEach, expect } from 'vitest';
-import { signAuthRequest } from '../../src/signature.js';
+import { signAuthRequest } from '../../src/auth/signature.js';
 import { DEFAULT_ACCOUNT, DeribitEmulator, type EmulatorOptions } from '../../src/testing/index.js';
 import { closeAll, type Envelope, RawClient, type RawClientOptions, track } from './raw-client.js';
 

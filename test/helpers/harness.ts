@@ -4,9 +4,9 @@
  */
 import { on } from 'node:events';
 import type { EventEmitter } from 'eventemitter3';
-import type { SessionEvents } from '../../src/events.js';
 import { DeribitSession } from '../../src/index.js';
-import type { SessionOptions } from '../../src/options.js';
+import type { SessionOptions } from '../../src/options/options.js';
+import type { SessionEvents } from '../../src/session/events.js';
 import {
   DEFAULT_ACCOUNT,
   DeribitEmulator,

@@ -3,7 +3,7 @@
  * did not happen: unhandled rejections, uncaught exceptions, timers and sockets left behind.
  */
 import type { DeribitSession } from '../../src/index.js';
-import type { SessionOptions } from '../../src/options.js';
+import type { SessionOptions } from '../../src/options/options.js';
 import { Harness } from './harness.js';
 import { deribitLike, type HostileOptions, HostileServer, type Script } from './hostile-server.js';
 

@@ -4,8 +4,8 @@
  * back on a new socket; a socket that is merely quiet is probed and kept.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIVENESS } from '../../src/connection/liveness.js';
 import type { DeribitSession } from '../../src/index.js';
-import { DEFAULT_LIVENESS } from '../../src/liveness.js';
 import type { DeribitEmulator } from '../../src/testing/index.js';
 import { Harness, nextEvent } from '../helpers/harness.js';
 

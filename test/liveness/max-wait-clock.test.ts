@@ -3,9 +3,9 @@
  * injected WebSocket that never opens, so only the call gate's own timers decide when a waiting call ends.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WebSocketConstructor, WebSocketLike } from '../../src/connection/socket.js';
 import { DeribitSession, RequestTimeoutError } from '../../src/index.js';
-import type { SessionOptions } from '../../src/options.js';
-import type { WebSocketConstructor, WebSocketLike } from '../../src/socket.js';
+import type { SessionOptions } from '../../src/options/options.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 
 /** A socket stuck in its opening handshake: nothing ever happens on it. */

@@ -5,15 +5,15 @@
  * timer, at the fake time of that timer (fake-timers would run an immediate queued in a timer 1 ms later).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { monotonic } from '../../src/clock.js';
+import { MAX_TIMER_DELAY } from '../../src/auth/refresh.js';
 import {
   DEFAULT_LIVENESS,
   HEARTBEAT_SILENCE_INTERVALS,
   type LivenessMode,
   LivenessMonitor,
   type Watched,
-} from '../../src/liveness.js';
-import { MAX_TIMER_DELAY } from '../../src/refresh.js';
+} from '../../src/connection/liveness.js';
+import { monotonic } from '../../src/time/clock.js';
 
 interface Probe {
   readonly method: string;

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EmulatorHandle } from '../../bench/emulator-handle.js';
+import { DEFAULT_LIVENESS } from '../../src/connection/liveness.js';
+import type { WebSocketConstructor } from '../../src/connection/socket.js';
 import { DeribitSession } from '../../src/index.js';
-import { DEFAULT_LIVENESS } from '../../src/liveness.js';
-import type { SessionOptions } from '../../src/options.js';
-import type { WebSocketConstructor } from '../../src/socket.js';
+import type { SessionOptions } from '../../src/options/options.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 
 const STALL_MS = 1100;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/codes.js';
-import { randomNonce } from '../../src/signature.js';
+import { randomNonce } from '../../src/auth/signature.js';
+import { ErrorCode } from '../../src/errors/codes.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 import { credentials, fails, login, ok, signed, useEmulator } from '../helpers/emulator-fixture.js';
 import { refusalReasons, refused } from '../helpers/refusals.js';
@@ -90,7 +90,7 @@ describe('public/auth client_signature', () => {
     const client = await fx.client();
     const timestamp = Date.now();
     const nonce = randomNonce();
-    const { signAuthRequest } = await import('../../src/signature.js');
+    const { signAuthRequest } = await import('../../src/auth/signature.js');
     const signature = await signAuthRequest(clientSecret, { timestamp, nonce, data: 'extra' });
     await login(client, {
       grant_type: 'client_signature',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/codes.js';
+import { ErrorCode } from '../../src/errors/codes.js';
 import { DeribitEmulator } from '../../src/testing/index.js';
 import { fails, ok, useEmulator } from '../helpers/emulator-fixture.js';
 import { RawClient } from '../helpers/raw-client.js';

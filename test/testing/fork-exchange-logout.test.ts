@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScope } from '../../src/scope.js';
+import { parseScope } from '../../src/auth/scope.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 import { type AuthResult, credentials, fails, login, ok, useEmulator } from '../helpers/emulator-fixture.js';
 import { refusalReasons, refused } from '../helpers/refusals.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/codes.js';
+import { ErrorCode } from '../../src/errors/codes.js';
 import { MAX_FRAME_BYTES } from '../../src/testing/index.js';
 import { ok, useEmulator } from '../helpers/emulator-fixture.js';
 import type { Envelope, RawClient } from '../helpers/raw-client.js';

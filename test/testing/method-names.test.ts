@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/codes.js';
+import { ErrorCode } from '../../src/errors/codes.js';
 import { CloseCode, DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 import { fails, login, ok, useEmulator } from '../helpers/emulator-fixture.js';
 import type { Notification, RawClient } from '../helpers/raw-client.js';

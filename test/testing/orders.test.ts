@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/codes.js';
+import { ErrorCode } from '../../src/errors/codes.js';
 import { DEFAULT_ACCOUNT, DEFAULT_MARK_PRICE } from '../../src/testing/index.js';
 import { credentials, fails, login, ok, useEmulator } from '../helpers/emulator-fixture.js';
 import type { Notification, RawClient } from '../helpers/raw-client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/codes.js';
+import { ErrorCode } from '../../src/errors/codes.js';
 import {
   CloseCode,
   DEFAULT_ACCOUNT,

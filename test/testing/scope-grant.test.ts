@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src/codes.js';
-import { randomNonce } from '../../src/signature.js';
+import { randomNonce } from '../../src/auth/signature.js';
+import { ErrorCode } from '../../src/errors/codes.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 import { credentials, fails, login, ok, signed, useEmulator } from '../helpers/emulator-fixture.js';
 

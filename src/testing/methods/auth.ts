@@ -3,8 +3,8 @@
  * @module
  */
 
-import { ErrorCode } from '../../codes.js';
-import { signAuthRequest } from '../../signature.js';
+import { signAuthRequest } from '../../auth/signature.js';
+import { ErrorCode } from '../../errors/codes.js';
 import { AccountRegistry, type ResolvedAccount } from '../accounts.js';
 import { forbidden, invalidParams, RpcFailure, unauthorized } from '../errors.js';
 import { type Grant, grantScope, parseGrant } from '../grant.js';

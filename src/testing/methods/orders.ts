@@ -8,7 +8,7 @@
  * @module
  */
 
-import { ErrorCode } from '../../codes.js';
+import { ErrorCode } from '../../errors/codes.js';
 import { invalidParams, RpcFailure } from '../errors.js';
 import { inCurrency, kindOf } from '../instruments.js';
 import { cancelOrders, fillOrder, publishOrderChange } from '../order-events.js';

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { ErrorCode } from '../../codes.js';
+import { ErrorCode } from '../../errors/codes.js';
 import { invalidParams, RpcFailure } from '../errors.js';
 import { type CallContext, type MethodSpec, optionalString, requireNumber } from './types.js';
 

@@ -3,8 +3,8 @@
  * @module
  */
 
-import { ErrorCode } from '../../codes.js';
-import { isPrivateChannel, MAX_CHANNELS_PER_REQUEST } from '../../subscriptions.js';
+import { ErrorCode } from '../../errors/codes.js';
+import { isPrivateChannel, MAX_CHANNELS_PER_REQUEST } from '../../subscriptions/registry.js';
 import { invalidParams, RpcFailure } from '../errors.js';
 import { hasLevel } from '../grant.js';
 import { type CallContext, type MethodSpec, optionalString, requireArray } from './types.js';

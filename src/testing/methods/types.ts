@@ -3,7 +3,7 @@
  * @module
  */
 
-import { ErrorCode } from '../../codes.js';
+import { ErrorCode } from '../../errors/codes.js';
 import type { ConnectionHandle, EmulatorCore } from '../core.js';
 import { forbidden, invalidParams, RpcFailure } from '../errors.js';
 import { type GrantLevel, hasLevel } from '../grant.js';

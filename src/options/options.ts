@@ -3,13 +3,13 @@
  * {@link InvalidArgumentError} naming it, never later on a live socket.
  * @module
  */
-import type { CredentialGrant, Credentials } from './auth.js';
-import { InvalidArgumentError } from './errors.js';
-import { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './heartbeat.js';
-import { DEFAULT_LIVENESS, type LivenessOptions } from './liveness.js';
-import { DEFAULT_RECONNECT, type ReconnectOptions } from './reconnect.js';
-import { DEFAULT_REFRESH, MAX_TIMER_DELAY, type RefreshOptions } from './refresh.js';
-import type { WebSocketConstructor } from './socket.js';
+import type { CredentialGrant, Credentials } from '../auth/grants.js';
+import { DEFAULT_REFRESH, MAX_TIMER_DELAY, type RefreshOptions } from '../auth/refresh.js';
+import { DEFAULT_RECONNECT, type ReconnectOptions } from '../connection/backoff.js';
+import { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from '../connection/heartbeat.js';
+import { DEFAULT_LIVENESS, type LivenessOptions } from '../connection/liveness.js';
+import type { WebSocketConstructor } from '../connection/socket.js';
+import { InvalidArgumentError } from '../errors/errors.js';
 import { checkUrl } from './url.js';
 import {
   booleanOption,

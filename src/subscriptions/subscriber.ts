@@ -5,9 +5,8 @@
  * while its subscribe was in flight is unsubscribed again once the answer comes).
  * @module
  */
-import { abortable } from './abort.js';
-import { monotonic } from './clock.js';
-import type { SessionContext } from './context.js';
+
+import type { RpcConnection } from '../connection/rpc.js';
 import {
   ConnectionClosedError,
   classify,
@@ -17,11 +16,13 @@ import {
   RequestTimeoutError,
   RpcError,
   SessionClosedError,
-} from './errors.js';
-import type { RpcConnection } from './rpc.js';
-import type { CallOptions } from './session-types.js';
-import { chunk, type NotificationHandler, SubscriptionRegistry, splitChannels } from './subscriptions.js';
-import { validateMaxWait, validateTimeout } from './validate.js';
+} from '../errors/errors.js';
+import { validateMaxWait, validateTimeout } from '../options/validate.js';
+import type { SessionContext } from '../session/context.js';
+import type { CallOptions } from '../session/session-types.js';
+import { monotonic } from '../time/clock.js';
+import { abortable } from '../time/wait.js';
+import { chunk, type NotificationHandler, SubscriptionRegistry, splitChannels } from './registry.js';
 
 /** What the subscriber needs from the session. */
 export interface SubscriberLink {

@@ -2,9 +2,9 @@
  * The typed event map of {@link DeribitSession} (one context object per event).
  * @module
  */
-import type { Grant } from './auth.js';
-import type { RetryInfo } from './reconnect.js';
-import type { Scope } from './scope.js';
+import type { Grant } from '../auth/grants.js';
+import type { Scope } from '../auth/scope.js';
+import type { RetryInfo } from '../connection/backoff.js';
 import type { StateChange } from './state.js';
 
 /** Payload of `authenticated`. */

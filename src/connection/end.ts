@@ -4,7 +4,7 @@
  * 1006 drop, not our own close).
  * @module
  */
-import { abortableSleep } from './reconnect.js';
+import { abortableSleep } from './backoff.js';
 import type { RpcConnection } from './rpc.js';
 
 /** A logout requested with the close. */

@@ -2,7 +2,7 @@
  * When to refresh a token (pure math), and the one timer that does it.
  * @module
  */
-import { monotonic } from './clock.js';
+import { monotonic } from '../time/clock.js';
 
 /** Tuning of scheduled token renewal. All optional; `undefined` means the default. */
 export interface RefreshOptions {

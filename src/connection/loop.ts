@@ -5,30 +5,29 @@
  * it (liveness), drops it, and closes it on the way out (logging out first when asked).
  * @module
  */
-import type { Grant } from './auth.js';
-import type { CallGate } from './call-gate.js';
-import type { SessionContext } from './context.js';
+import type { Grant } from '../auth/grants.js';
+import type { TokenKeeper } from '../auth/keeper.js';
+import type { CallGate } from '../calls/gate.js';
 import {
-  AuthenticationError,
   ConnectionClosedError,
+  classify,
   isLoginOverLimit,
   NotConnectedError,
   RequestTimeoutError,
   SessionClosedError,
-  UpgradeRejectedError,
-} from './errors.js';
+} from '../errors/errors.js';
+import { validateTimeout } from '../options/validate.js';
+import type { SessionContext } from '../session/context.js';
+import type { ConnectOptions, LogoutResult } from '../session/session-types.js';
+import { isReady, type TransitionReason } from '../session/state.js';
+import type { Subscriber } from '../subscriptions/subscriber.js';
+import { abortableSleep, type RetryInfo, retryWithBackoff } from './backoff.js';
+import { endSocket, type LogoutRequest, type Unconfirmed } from './end.js';
 import { testRequestResponder } from './heartbeat.js';
 import { LivenessMonitor, livenessModeFor } from './liveness.js';
-import { abortableSleep, type RetryInfo, retryWithBackoff } from './reconnect.js';
 import { RpcConnection, type RpcHandlers } from './rpc.js';
-import type { ConnectOptions, LogoutResult } from './session-types.js';
+import { setUpSocket } from './setup.js';
 import type { WebSocketConstructor } from './socket.js';
-import { endSocket, type LogoutRequest, type Unconfirmed } from './socket-end.js';
-import { setUpSocket } from './socket-setup.js';
-import { isReady, type TransitionReason } from './state.js';
-import type { Subscriber } from './subscriber.js';
-import type { TokenKeeper } from './token-keeper.js';
-import { validateTimeout } from './validate.js';
 
 /** What the loop needs from its session. */
 export interface LoopLink {
@@ -52,15 +51,6 @@ export interface LoopStatus {
   readonly lastError: Error | undefined;
   /** ms epoch of the next attempt while waiting in backoff. */
   readonly nextRetryAt: number | undefined;
-}
-
-/** Only these end the loop; everything else is retried with backoff. */
-export function isFatal(error: unknown): boolean {
-  return (
-    error instanceof AuthenticationError ||
-    error instanceof SessionClosedError ||
-    (error instanceof UpgradeRejectedError && error.isFatal)
-  );
 }
 
 /** One session's connection loop. */
@@ -194,7 +184,7 @@ export class ConnectionLoop {
       else {
         await retryWithBackoff(establish, policy, {
           signal,
-          shouldRetry: (error) => !isFatal(error),
+          shouldRetry: (error) => classify(error) !== 'fatal',
           // 12003 login_over_limit: every failed login lengthens the lockout. Never retry it hot.
           minDelay: (error) => (isLoginOverLimit(error) ? policy.maxTimeout : 0),
           onRetry: (info) => this.#onRetry(info),
@@ -204,7 +194,7 @@ export class ConnectionLoop {
       if (signal.aborted || this.#ctx.state === 'closed') return;
       const failure = error instanceof Error ? error : new Error('connection failed');
       this.#rest(failure); // no more attempts: keep why
-      if (isFatal(failure)) this.#link.fail(failure);
+      if (classify(failure) === 'fatal') this.#link.fail(failure);
       else this.#link.gaveUp(failure);
     }
   }

@@ -3,9 +3,10 @@
  * signature refused with `13009` is retried once after one `public/get_time` round trip.
  * @module
  */
-import { clockOffsetFrom } from './auth.js';
-import type { SessionContext } from './context.js';
-import type { RpcConnection } from './rpc.js';
+
+import type { RpcConnection } from '../connection/rpc.js';
+import type { SessionContext } from '../session/context.js';
+import { clockOffsetFrom } from './grants.js';
 
 /** Server time − local wall time, in ms, from one round trip (0 when the answer is not a time). */
 export async function syncClock(rpc: RpcConnection, ctx: SessionContext): Promise<number> {

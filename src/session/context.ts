@@ -4,8 +4,9 @@
  * parts never see each other's internals.
  * @module
  */
+
+import type { ResolvedOptions } from '../options/options.js';
 import type { SessionEvents, WarningEvent } from './events.js';
-import type { ResolvedOptions } from './options.js';
 import type { SessionState, TransitionReason } from './state.js';
 
 /** Log levels, as pino and console name them. */

@@ -3,7 +3,7 @@
  * options it opens sockets with.
  * @module
  */
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from '../options/options.js';
 
 /** Deribit accepts `public/x`, `/public/x` and `/api/v2/public/x` alike. */
 const METHOD_PREFIX = /^(?:\/api\/v2)?\//;

@@ -4,7 +4,7 @@
  * @module
  */
 import mittImport, { type Emitter } from 'mitt';
-import { isThenable } from './guarded-emitter.js';
+import { isThenable } from '../session/guarded-emitter.js';
 
 // mitt's typings are read as CommonJS under NodeNext, which hides the default export's call signature;
 // at run time the ESM build's default export is the factory.

@@ -5,13 +5,13 @@
  * token is no longer accepted.
  * @module
  */
-import type { TokenSet } from './auth.js';
-import type { SessionContext } from './context.js';
-import { InvalidArgumentError, SessionClosedError } from './errors.js';
+import type { TokenSet } from '../auth/grants.js';
+import type { TokenKeeper, TokenSource } from '../auth/keeper.js';
+import { InvalidArgumentError, SessionClosedError } from '../errors/errors.js';
+import type { ChildFixedKey, SessionOptions } from '../options/options.js';
+import type { SessionContext } from '../session/context.js';
+import type { DeribitSession } from '../session/session.js';
 import { Lineage } from './lineage.js';
-import type { ChildFixedKey, SessionOptions } from './options.js';
-import type { DeribitSession } from './session.js';
-import type { TokenKeeper, TokenSource } from './token-keeper.js';
 
 /** Options of {@link DeribitSession.fork} and {@link DeribitSession.exchange} for the child: the parent's, overridden. */
 export type ChildSessionOptions = Omit<SessionOptions, ChildFixedKey>;

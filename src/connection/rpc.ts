@@ -4,14 +4,15 @@
  * notifications (`subscription`, `heartbeat`). It knows nothing about authentication.
  * @module
  */
-import { monotonic } from './clock.js';
+
 import {
   ConnectionClosedError,
   InvalidArgumentError,
   RequestTimeoutError,
   RpcError,
   UpgradeRejectedError,
-} from './errors.js';
+} from '../errors/errors.js';
+import { monotonic } from '../time/clock.js';
 import {
   describeSocketError,
   ignore,

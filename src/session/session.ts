@@ -6,17 +6,21 @@
  * Every way out (close, logout, a fatal error) goes through one teardown.
  * @module
  */
-import { abortable } from './abort.js';
-import type { ChannelData } from './api/channels.js';
-import type { CallArgs, MethodResult } from './api/methods.js';
+
+import type { ChannelData } from '../api/channels.js';
+import type { CallArgs, MethodResult } from '../api/methods.js';
+import type { Scope } from '../auth/scope.js';
+import type * as errors from '../errors/errors.js';
+import { InvalidArgumentError } from '../errors/errors.js';
+import type { ChildLink, ExchangeOptions, ForkOptions } from '../family/family.js';
+import type { SessionOptions } from '../options/options.js';
+import { validateTimeout } from '../options/validate.js';
+import type { NotificationHandler } from '../subscriptions/registry.js';
+import { NotificationStream, type StreamItem, type StreamOptions } from '../subscriptions/stream.js';
+import { abortable } from '../time/wait.js';
 import { type EventSink, SessionCore } from './core.js';
-import type * as errors from './errors.js';
-import { InvalidArgumentError } from './errors.js';
 import type { ClosedEvent, SessionEvents } from './events.js';
-import type { ChildLink, ExchangeOptions, ForkOptions } from './family.js';
 import { GuardedEmitter } from './guarded-emitter.js';
-import type { SessionOptions } from './options.js';
-import type { Scope } from './scope.js';
 import type {
   CallOptions,
   ConnectOptions,
@@ -25,9 +29,6 @@ import type {
   SessionStatus,
 } from './session-types.js';
 import type { SessionState } from './state.js';
-import { NotificationStream, type StreamItem, type StreamOptions } from './stream.js';
-import type { NotificationHandler } from './subscriptions.js';
-import { validateTimeout } from './validate.js';
 
 const noop = (): void => {};
 

@@ -2,7 +2,7 @@
  * Endpoint checks: a `ws:`/`wss:` URL, and no unencrypted `ws://` beyond this machine unless asked for.
  * @module
  */
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../errors/errors.js';
 
 /**
  * True for hosts that never leave this machine: `localhost`, `*.localhost`, `127.0.0.0/8` and `[::1]`.

@@ -6,23 +6,24 @@
  * call, and throttles all of it so no server answer can make it loop.
  * @module
  */
-import { credentialParams, type Grant, parseTokenResult, refreshParams, type TokenSet } from './auth.js';
-import { monotonic } from './clock.js';
-import { syncClock } from './clock-sync.js';
-import { ErrorCode } from './codes.js';
-import type { SessionContext } from './context.js';
+
+import { abortableSleep, backoffDelay, DEFAULT_RECONNECT } from '../connection/backoff.js';
+import type { RpcConnection } from '../connection/rpc.js';
+import { ErrorCode } from '../errors/codes.js';
 import {
   AuthenticationError,
   ConnectionClosedError,
   isLoginOverLimit,
   RpcError,
   SessionClosedError,
-} from './errors.js';
-import { abortableSleep, backoffDelay, DEFAULT_RECONNECT } from './reconnect.js';
+} from '../errors/errors.js';
+import type { SessionContext } from '../session/context.js';
+import { isReady, type SessionState, type TransitionReason } from '../session/state.js';
+import { monotonic } from '../time/clock.js';
+import { syncClock } from './clock-sync.js';
+import { credentialParams, type Grant, parseTokenResult, refreshParams, type TokenSet } from './grants.js';
 import { DeadlineTimer, refreshDelay } from './refresh.js';
-import type { RpcConnection } from './rpc.js';
 import { missingScope, parseScope, type Scope } from './scope.js';
-import { isReady, type SessionState, type TransitionReason } from './state.js';
 
 /** Where a child session gets a fresh token pair when its own refresh token is no longer accepted. */
 export type TokenSource = (signal?: AbortSignal) => Promise<TokenSet>;

@@ -5,8 +5,8 @@
  * than stopping; `'drop-oldest'` keeps the newest `highWaterMark` (fine for tickers and books).
  * @module
  */
-import { InvalidArgumentError, StreamOverflowError } from './errors.js';
-import { validateSignal, validateTimeout } from './validate.js';
+import { InvalidArgumentError, StreamOverflowError } from '../errors/errors.js';
+import { validateSignal, validateTimeout } from '../options/validate.js';
 
 /** Options of {@link DeribitSession.stream}. */
 export interface StreamOptions {

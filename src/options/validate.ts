@@ -4,9 +4,10 @@
  * misplaced secret must not end up in a log.
  * @module
  */
-import { InvalidArgumentError } from './errors.js';
+
+import { MAX_TIMER_DELAY } from '../auth/refresh.js';
+import { InvalidArgumentError } from '../errors/errors.js';
 import { nearest } from './nearest.js';
-import { MAX_TIMER_DELAY } from './refresh.js';
 
 /** What a numeric option accepts. Non-finite values are refused unless `infinity` is set. */
 export interface NumberRange {

@@ -3,7 +3,7 @@
  * things it needs to know about raw sockets: dropping one, reading its errors, Deribit's frame limit.
  * @module
  */
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../errors/errors.js';
 
 /** The subset of the WHATWG WebSocket API this library uses (Node's `ws` and browsers both fit). */
 export interface WebSocketLike {

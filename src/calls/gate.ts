@@ -6,20 +6,21 @@
  * on a fatal error, or when the loop gives up.
  * @module
  */
-import { monotonic } from './clock.js';
-import type { SessionContext } from './context.js';
+
+import type { RpcConnection } from '../connection/rpc.js';
+import { isPrivateMethod } from '../connection/transport.js';
 import {
   InvalidArgumentError,
   isUnauthorized,
   NotConnectedError,
   RequestTimeoutError,
   SessionClosedError,
-} from './errors.js';
-import type { RpcConnection } from './rpc.js';
-import type { CallOptions } from './session-types.js';
-import { isReady } from './state.js';
-import { isPrivateMethod } from './transport.js';
-import { validateMaxWait, validateTimeout } from './validate.js';
+} from '../errors/errors.js';
+import { validateMaxWait, validateTimeout } from '../options/validate.js';
+import type { SessionContext } from '../session/context.js';
+import type { CallOptions } from '../session/session-types.js';
+import { isReady } from '../session/state.js';
+import { monotonic } from '../time/clock.js';
 
 /** What the gate needs from the session. */
 export interface GateLink {

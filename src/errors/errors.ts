@@ -3,7 +3,7 @@
  * No error carries a secret: messages and properties name methods and codes, never params or tokens.
  * @module
  */
-import { ErrorCode } from './codes.js';
+import { codeRow, ErrorCode, type SessionAction } from './codes.js';
 
 /** Stable string codes of the errors that have no Deribit code of their own. */
 export type LocalErrorCode =
@@ -299,28 +299,33 @@ export class InvalidArgumentError extends TypeError {
  */
 export type ErrorClass = 'fatal' | 'reauth' | 'retry' | 'caller';
 
-const RETRY_CODES: ReadonlySet<number> = new Set([
-  ErrorCode.tooManyRequests,
-  ErrorCode.retry,
-  ErrorCode.settlementInProgress,
-  ErrorCode.matchingEngineQueueFull,
-  ErrorCode.tooManyConcurrentRequests,
-  ErrorCode.systemMaintenance,
-  ErrorCode.internalServerError,
-  ErrorCode.loginOverLimit,
-  ErrorCode.temporarilyUnavailable,
-  ErrorCode.timedOut,
-]);
-const REAUTH_CODES: ReadonlySet<number> = new Set([
-  ErrorCode.authorizationRequired,
-  ErrorCode.unauthorized,
-  ErrorCode.rawSubscriptionsNotAvailable,
-]);
+/** The error class of each session action (see `codes.ts`). */
+const CLASS_OF: Readonly<Record<SessionAction, ErrorClass>> = {
+  fatal: 'fatal',
+  reauth: 'reauth',
+  retry: 'retry',
+  'backoff-max': 'retry',
+  terminated: 'retry',
+  refusal: 'caller',
+  'refusal-on-repeat': 'retry',
+};
+
+/** What the session does when `error` answers a request: the code table's row, or undefined for non-RPC errors. */
+export function sessionAction(error: unknown): SessionAction | undefined {
+  if (error instanceof RpcError) return codeRow(error.code).action;
+  if (error instanceof AuthenticationError && typeof error.code === 'number')
+    return codeRow(error.code).action;
+  return undefined;
+}
 
 /** `12003 login_over_limit`: every failed login lengthens the lockout, so the next one waits the longest delay. */
 export function isLoginOverLimit(error: unknown): boolean {
-  const code = error instanceof AuthenticationError || error instanceof RpcError ? error.code : undefined;
-  return code === ErrorCode.loginOverLimit;
+  return sessionAction(error) === 'backoff-max';
+}
+
+/** `10028 too_many_requests`: the credit pool ran dry, and the server ends the session. */
+export function isTooManyRequests(error: unknown): boolean {
+  return sessionAction(error) === 'terminated';
 }
 
 /** Classify any error thrown by this library (or the socket beneath it). See {@link ErrorClass}. */
@@ -328,20 +333,19 @@ export function classify(error: unknown): ErrorClass {
   if (error instanceof AuthenticationError || error instanceof SessionClosedError) return 'fatal';
   if (error instanceof UpgradeRejectedError) return error.isFatal ? 'fatal' : 'retry';
   if (error instanceof NotConnectedError || error instanceof StreamOverflowError) return 'caller';
-  if (error instanceof RpcError) {
-    if (error.code === ErrorCode.invalidCredentials) return 'fatal';
-    if (REAUTH_CODES.has(error.code)) return 'reauth';
-    if (RETRY_CODES.has(error.code)) return 'retry';
-    return 'caller';
-  }
+  if (error instanceof RpcError) return CLASS_OF[codeRow(error.code).action];
   if (error instanceof TypeError || error instanceof RangeError) return 'caller';
   return 'retry';
 }
 
-/** A `13009 unauthorized` or `10000 authorization_required` answer: the token the session used is not accepted. */
+/**
+ * The token the session used was not accepted (`13009 unauthorized`, `10000 authorization_required`): a `reauth`
+ * row of the code table, except `13778`, which is about raw channels on an unauthenticated socket.
+ */
 export function isUnauthorized(error: unknown): boolean {
   return (
     error instanceof RpcError &&
-    (error.code === ErrorCode.unauthorized || error.code === ErrorCode.authorizationRequired)
+    codeRow(error.code).action === 'reauth' &&
+    error.code !== ErrorCode.rawSubscriptionsNotAvailable
   );
 }

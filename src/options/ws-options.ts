@@ -3,7 +3,7 @@
  * API; only what a trading connection plausibly needs (proxies, headers, interface, TLS trust).
  * @module
  */
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../errors/errors.js';
 import {
   booleanOption,
   describeValue,

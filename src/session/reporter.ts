@@ -4,10 +4,11 @@
  * A broken logger is ignored: it must never break the session.
  * @module
  */
+
+import { ListenerError } from '../errors/errors.js';
+import type { Logger } from '../options/options.js';
 import type { EventPayload, LogLevel } from './context.js';
-import { ListenerError } from './errors.js';
 import type { SessionEvents, WarningEvent } from './events.js';
-import type { Logger } from './options.js';
 
 /** Where reports go: the session's guarded events. */
 export interface ReportSink {

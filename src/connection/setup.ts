@@ -3,8 +3,9 @@
  * cancel-on-disconnect, which Deribit keeps per connection, so every new socket gets them again.
  * @module
  */
-import type { SessionContext } from './context.js';
-import { AuthenticationError, classify, RpcError } from './errors.js';
+
+import { AuthenticationError, classify, RpcError } from '../errors/errors.js';
+import type { SessionContext } from '../session/context.js';
 import type { RpcConnection } from './rpc.js';
 
 /** Set the heartbeat and enable cancel-on-disconnect on `rpc`, as the options ask. */

@@ -3,7 +3,7 @@
  * Signing uses Web Crypto (see `signature.ts`), so this runs unchanged in browsers.
  * @module
  */
-import { MalformedResponseError } from './errors.js';
+import { MalformedResponseError } from '../errors/errors.js';
 import { parseScope, type Scope } from './scope.js';
 import { randomNonce, signAuthRequest } from './signature.js';
 

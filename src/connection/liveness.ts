@@ -9,8 +9,9 @@
  * frames alike, so it is not mistaken for a dead socket.
  * @module
  */
-import { afterPendingIo, monotonic } from './clock.js';
-import { MAX_TIMER_DELAY } from './refresh.js';
+
+import { MAX_TIMER_DELAY } from '../auth/refresh.js';
+import { afterPendingIo, monotonic } from '../time/clock.js';
 import type { RpcConnection } from './rpc.js';
 
 /** Liveness probe tuning, in ms. */

@@ -5,25 +5,30 @@
  * @module
  */
 import WebSocketImpl from 'isomorphic-ws';
-import type { Grant } from './auth.js';
-import { CallGate, type GateLink } from './call-gate.js';
-import { monotonic } from './clock.js';
-import { ConnectionLoop, type LoopLink } from './connection-loop.js';
+import type { Grant } from '../auth/grants.js';
+import { type KeeperLink, TokenKeeper } from '../auth/keeper.js';
+import { CallGate, type GateLink } from '../calls/gate.js';
+import type { LogoutRequest } from '../connection/end.js';
+import { ConnectionLoop, type LoopLink } from '../connection/loop.js';
+import type { RpcConnection } from '../connection/rpc.js';
+import type { WebSocketConstructor } from '../connection/socket.js';
+import { socketOptionsFor } from '../connection/transport.js';
+import { NotConnectedError, SessionClosedError } from '../errors/errors.js';
+import { type ChildLink, type ChildSessionOptions, Family, type FamilyLink } from '../family/family.js';
+import {
+  type ResolvedOptions,
+  resolveChildOptions,
+  resolveOptions,
+  type SessionOptions,
+} from '../options/options.js';
+import { Subscriber, type SubscriberLink } from '../subscriptions/subscriber.js';
+import { monotonic } from '../time/clock.js';
 import type { EventPayload, LogLevel, SessionContext } from './context.js';
-import { NotConnectedError, SessionClosedError } from './errors.js';
 import type { CloseReason, SessionEvents, WarningEvent } from './events.js';
-import { type ChildLink, type ChildSessionOptions, Family, type FamilyLink } from './family.js';
-import { type ResolvedOptions, resolveChildOptions, resolveOptions, type SessionOptions } from './options.js';
 import { Reporter } from './reporter.js';
-import type { RpcConnection } from './rpc.js';
 import type { DeribitSession } from './session.js';
 import type { LogoutResult, SessionStatus } from './session-types.js';
-import type { WebSocketConstructor } from './socket.js';
-import type { LogoutRequest } from './socket-end.js';
 import { isReady, type SessionState, type TransitionReason, transition } from './state.js';
-import { Subscriber, type SubscriberLink } from './subscriber.js';
-import { type KeeperLink, TokenKeeper } from './token-keeper.js';
-import { socketOptionsFor } from './transport.js';
 
 const defaultWebSocket = WebSocketImpl as unknown as WebSocketConstructor;
 
