@@ -86,16 +86,19 @@ export type { CredentialGrant, Credentials, Grant } from './auth/grants.js';
 export { DEFAULT_REFRESH, type RefreshOptions } from './auth/refresh.js';
 export { type AccessLevel, formatScope, parseScope, type Scope } from './auth/scope.js';
 export { DEFAULT_RECONNECT, type ReconnectOptions, type RetryInfo } from './connection/backoff.js';
-export { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './connection/heartbeat.js';
+export { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './connection/lifetime.js';
 export { DEFAULT_LIVENESS, type LivenessOptions } from './connection/liveness.js';
 export { MAX_REQUEST_BYTES, type WebSocketConstructor, type WebSocketLike } from './connection/socket.js';
+export { classify, type ErrorClass } from './errors/classify.js';
 export { ErrorCode } from './errors/codes.js';
 export {
   AuthenticationError,
+  ConfigurationError,
+  ConnectFailedError,
+  type ConnectFailure,
   ConnectionClosedError,
-  classify,
+  type ConnectionClosedOptions,
   DeribitSessionError,
-  type ErrorClass,
   InvalidArgumentError,
   ListenerError,
   type LocalErrorCode,
@@ -106,6 +109,7 @@ export {
   type RpcErrorData,
   SessionClosedError,
   StreamOverflowError,
+  SubscriptionRefusedError,
   UpgradeRejectedError,
 } from './errors/errors.js';
 export type { ChildSessionOptions, ExchangeOptions, ForkOptions } from './family/family.js';
@@ -146,5 +150,6 @@ export {
   type ShutdownEvent,
   type ShutdownSignal,
 } from './shutdown.js';
-export { isPrivateChannel, type NotificationHandler } from './subscriptions/registry.js';
+export { isPrivateChannel } from './subscriptions/channels.js';
+export type { NotificationHandler, NotificationInfo } from './subscriptions/registry.js';
 export { DEFAULT_HIGH_WATER_MARK, type StreamItem, type StreamOptions } from './subscriptions/stream.js';

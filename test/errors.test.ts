@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { classify } from '../src/errors/classify.js';
 import {
   AuthenticationError,
   ConnectionClosedError,
-  classify,
   InvalidArgumentError,
   RequestTimeoutError,
   RpcError,

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_REFRESH } from '../src/auth/refresh.js';
 import { DEFAULT_RECONNECT } from '../src/connection/backoff.js';
 import { DEFAULT_LIVENESS } from '../src/connection/liveness.js';
-import { classify, InvalidArgumentError } from '../src/errors/errors.js';
+import { classify } from '../src/errors/classify.js';
+import { InvalidArgumentError } from '../src/errors/errors.js';
 import {
   DEFAULT_MAX_PAYLOAD,
   DERIBIT_MAINNET,

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  abortableSleep,
-  backoffDelay,
-  DEFAULT_RECONNECT,
-  retryWithBackoff,
-} from '../src/connection/backoff.js';
+import { backoffDelay, DEFAULT_RECONNECT, retryWithBackoff } from '../src/connection/backoff.js';
+import { sleep } from '../src/time/wait.js';
 
 const fixed = { factor: 2, minTimeout: 100, maxTimeout: 1000, randomize: false };
 
@@ -70,9 +66,9 @@ describe('retryWithBackoff', () => {
     await expect(loop).rejects.toBe(reason);
   });
 
-  it('abortableSleep rejects with the reason when aborted', async () => {
+  it('sleep rejects with the reason when aborted', async () => {
     const controller = new AbortController();
-    const sleeping = abortableSleep(60_000, controller.signal);
+    const sleeping = sleep(60_000, controller.signal);
     controller.abort(new Error('stop'));
     await expect(sleeping).rejects.toThrow('stop');
   });

@@ -1,96 +1,86 @@
 /**
  * The token keeper: the only writer of the session's tokens. It authenticates sockets (refresh token first
  * where it can work, then credentials, then the parent for child sessions), adopts and announces new tokens,
- * schedules the refresh and the expiry guard on the monotonic clock, refreshes single-flight, re-authenticates
- * in place when a refresh is refused, the token is about to expire or the server says `13009` to a private
- * call, and throttles all of it so no server answer can make it loop.
+ * schedules the refresh and the expiry guard for the socket that holds them, refreshes single-flight, and
+ * re-authenticates in place when a refresh is refused or cannot finish in time, the token is about to expire,
+ * or the server says `13009` to a private call sent under the current token; and it throttles all of it, so no
+ * server answer can make it loop. Every wait ends with the socket's lifetime (`life.signal`).
  * @module
  */
-
-import { abortableSleep, backoffDelay, DEFAULT_RECONNECT } from '../connection/backoff.js';
-import type { RpcConnection } from '../connection/rpc.js';
-import { ErrorCode } from '../errors/codes.js';
+import type { SocketLifetime } from '../connection/lifetime.js';
+import { isLoginOverLimit, isTokenRejection } from '../errors/classify.js';
 import {
   AuthenticationError,
   ConnectionClosedError,
-  isLoginOverLimit,
-  RpcError,
+  type RpcError,
   SessionClosedError,
 } from '../errors/errors.js';
 import type { SessionContext } from '../session/context.js';
 import { isReady, type SessionState, type TransitionReason } from '../session/state.js';
 import { monotonic } from '../time/clock.js';
-import { syncClock } from './clock-sync.js';
-import { credentialParams, type Grant, parseTokenResult, refreshParams, type TokenSet } from './grants.js';
-import { DeadlineTimer, refreshDelay } from './refresh.js';
+import { DeadlineTimer, onAbort, sleep } from '../time/wait.js';
+import { AuthRequests } from './auth-requests.js';
+import { type Grant, parseTokenResult, refreshParams, type TokenSet } from './grants.js';
+import { refreshDelay } from './refresh.js';
 import { missingScope, parseScope, type Scope } from './scope.js';
+import { backoffAfter, UNAUTHORIZED_STREAK_RESET_MS } from './throttle.js';
 
 /** Where a child session gets a fresh token pair when its own refresh token is no longer accepted. */
 export type TokenSource = (signal?: AbortSignal) => Promise<TokenSet>;
 
-/** What the keeper needs from the connection loop. */
+/** What the keeper needs from the rest of the session. */
 export interface KeeperLink {
   /** The loop's current socket, if any. */
-  socket(): RpcConnection | undefined;
-  /** Give up on `rpc` after a transient `failure` in place: the loop reconnects, backing off as it asks. */
-  drop(rpc: RpcConnection, reason: TransitionReason, why: string, failure: Error): void;
+  current(): SocketLifetime | undefined;
   /** A fatal failure: the session closes with `error`. */
   fail(error: Error): void;
-  /** The session is authenticated again after an in-place re-auth. */
-  announce(grant: Grant): void;
+  /** Authenticated again in place on `life`: restore what the gap needs, then announce. */
+  reauthenticated(life: SocketLifetime, grant: Grant): Promise<void>;
 }
 
 /** Shortest safety margin, ms: a token is treated as expired this long before the server says so. */
 const MAX_EXPIRY_SAFETY_MS = 5000;
 /** After a failed transient refresh, retry after this long (ms), or half the remaining life if sooner. */
 const REFRESH_RETRY_MS = 1000;
-/** At most this many auth requests in {@link AUTH_WINDOW_MS}, whatever the server says. */
-const MAX_AUTHS_PER_WINDOW = 3;
-const AUTH_WINDOW_MS = 1000;
-/** A `13009` burst older than this starts the backoff from zero again. */
-const UNAUTHORIZED_STREAK_RESET_MS = 30_000;
 
-/** Codes that mean "this refresh token (or token) is not accepted", as opposed to a transient failure. */
-function isTokenRejection(error: unknown): error is RpcError {
-  return (
-    error instanceof RpcError &&
-    (error.code === ErrorCode.unauthorized || error.code === ErrorCode.invalidCredentials)
-  );
+/** A refresh or re-authentication running in place on the live socket. */
+interface Job {
+  readonly kind: 'refresh' | 'reauth';
+  readonly controller: AbortController;
+  promise: Promise<void>;
 }
 
 /** Owns the tokens of one session. */
 export class TokenKeeper {
   readonly #ctx: SessionContext;
   readonly #link: KeeperLink;
+  readonly #source: TokenSource | undefined;
+  readonly #requests: AuthRequests;
   #tokens: TokenSet | undefined;
   #expiresAtMono = 0;
   #refreshToken: string | undefined;
-  #clockOffset = 0;
-  /** For child sessions: the parent's way to issue a fresh pair. */
-  source: TokenSource | undefined;
+  #generation = 0;
   readonly #refreshTimer = new DeadlineTimer();
   readonly #expiryTimer = new DeadlineTimer();
-  /** The refresh or re-auth running in place on the live socket (single-flight). */
-  #inPlace: Promise<void> | undefined;
-  #recentAuths: number[] | undefined;
+  #undoTimers: (() => void) | undefined;
+  #job: Job | undefined;
   #unauthorizedStreak = 0;
   #lastUnauthorizedAt = Number.NEGATIVE_INFINITY;
   /** Aborted by {@link dispose}: ends any throttle or backoff wait at once. */
-  #disposed: AbortController | undefined;
+  readonly #disposed = new AbortController();
 
   /**
    * @param ctx - the session's context
-   * @param link - the connection loop, through the session
+   * @param link - the loop and the core
    * @param refreshToken - a persisted refresh token to start from
+   * @param source - for child sessions: the parent's way to issue a fresh pair
    */
-  constructor(ctx: SessionContext, link: KeeperLink, refreshToken: string | undefined) {
+  constructor(ctx: SessionContext, link: KeeperLink, refreshToken: string | undefined, source?: TokenSource) {
     this.#ctx = ctx;
     this.#link = link;
     this.#refreshToken = refreshToken;
-  }
-
-  get #socket(): RpcConnection | undefined {
-    return this.#link.socket();
+    this.#source = source;
+    this.#requests = new AuthRequests(ctx, this.#disposed.signal);
   }
 
   /** The granted scope of the current token. */
@@ -113,46 +103,55 @@ export class TokenKeeper {
     return this.#tokens !== undefined;
   }
 
-  /** The state now (a read TypeScript does not narrow across awaits). */
-  #stateNow(): SessionState {
+  /** Counts the token pairs adopted: a call sent under generation `g` was sent with the `g`-th pair. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The state now (a read TypeScript does not narrow across awaits and listener calls). */
+  #state(): SessionState {
     return this.#ctx.state;
   }
 
   get #isDisposed(): boolean {
-    return this.#disposed?.signal.aborted === true || this.#ctx.state === 'closed';
+    return this.#disposed.signal.aborted || this.#ctx.state === 'closed';
   }
 
   /**
-   * Authenticate `rpc`: the refresh token first where it can work (always on the socket that holds the
+   * Authenticate `life`: the refresh token first where it can work (always on the socket that holds the
    * tokens; on a new socket only for session-scoped tokens or without credentials), then the credentials,
    * then the parent. Throws {@link AuthenticationError} when no way is left (fatal); anything else is transient.
    */
-  async authenticate(rpc: RpcConnection, sameSocket = false): Promise<Grant> {
+  async authenticate(life: SocketLifetime, sameSocket = false, signal = life.signal): Promise<Grant> {
     const refreshToken = this.#refreshToken;
     const hasCredentials = this.#ctx.options.credentials !== undefined;
     const portable = this.#tokens === undefined || this.#tokens.scope.sessionName !== undefined;
     if (refreshToken !== undefined && (sameSocket || portable || !hasCredentials)) {
       try {
-        this.#adopt(rpc, await this.#authCall(rpc, refreshParams(refreshToken)));
+        this.#adopt(life, await this.#requests.auth(life, refreshParams(refreshToken), signal));
         return 'refresh_token';
       } catch (error) {
         if (!isTokenRejection(error)) throw error;
         if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
         this.#ctx.log('warn', 'refresh token rejected; falling back', { code: error.code });
-        if (!hasCredentials) return this.#authenticateFromSource(rpc, error);
+        if (!hasCredentials) return this.#authenticateFromSource(life, error, signal);
       }
     }
-    if (!hasCredentials) return this.#authenticateFromSource(rpc, undefined);
-    this.#adopt(rpc, await this.#authenticateWithCredentials(rpc));
+    if (!hasCredentials) return this.#authenticateFromSource(life, undefined, signal);
+    this.#adopt(life, await this.#requests.withCredentials(life, signal));
     return this.#ctx.options.grant;
   }
 
   /** A child session without credentials asks its parent for a fresh pair, then uses it on this socket. */
-  async #authenticateFromSource(rpc: RpcConnection, rejection: RpcError | undefined): Promise<Grant> {
+  async #authenticateFromSource(
+    life: SocketLifetime,
+    rejection: RpcError | undefined,
+    signal: AbortSignal,
+  ): Promise<Grant> {
     const why = rejection
       ? `the refresh token was rejected (${rejection.code} ${rejection.deribitMessage})`
       : 'no refresh token';
-    const source = this.source;
+    const source = this.#source;
     if (source === undefined) {
       throw new AuthenticationError(`${why} and there are no credentials to fall back on`, {
         cause: rejection,
@@ -160,7 +159,7 @@ export class TokenKeeper {
     }
     let fresh: TokenSet;
     try {
-      fresh = await source();
+      fresh = await source(signal);
     } catch (error) {
       // A parent that is closed or cannot authenticate will not get better; anything else may.
       if (!(error instanceof SessionClosedError || error instanceof AuthenticationError)) throw error;
@@ -169,7 +168,7 @@ export class TokenKeeper {
       });
     }
     try {
-      this.#adopt(rpc, await this.#authCall(rpc, refreshParams(fresh.refreshToken)));
+      this.#adopt(life, await this.#requests.auth(life, refreshParams(fresh.refreshToken), signal));
     } catch (error) {
       // A pair fresh from the parent refused on this socket (e.g. bound to the parent's): asking again won't help.
       if (!isTokenRejection(error)) throw error;
@@ -180,77 +179,21 @@ export class TokenKeeper {
     return 'refresh_token';
   }
 
-  /** Credentials; a `13009` is retried once after learning the server's clock, then it is fatal. */
-  async #authenticateWithCredentials(rpc: RpcConnection): Promise<TokenSet> {
-    const { credentials, grant, scope, signatureData } = this.#ctx.options;
-    if (credentials === undefined) throw new AuthenticationError('no credentials to authenticate with');
-    const attempt = async (): Promise<TokenSet> => {
-      const params = await credentialParams(grant, credentials, {
-        scope,
-        data: signatureData,
-        clockOffset: this.#clockOffset,
-      });
-      return this.#authCall(rpc, params);
-    };
-    const refused = (error: RpcError): AuthenticationError =>
-      new AuthenticationError(`authentication with ${grant} failed: ${error.code} ${error.deribitMessage}`, {
-        cause: error,
-      });
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isTokenRejection(error)) throw error;
-      if (error.code === ErrorCode.invalidCredentials) throw refused(error);
-    }
-    // 13009: most often a signature timestamp outside the server's window. Learn its clock and sign once more.
-    this.#clockOffset = await syncClock(rpc, this.#ctx);
-    try {
-      return await attempt();
-    } catch (error) {
-      if (isTokenRejection(error)) throw refused(error);
-      throw error;
-    }
-  }
-
-  async #authCall(rpc: RpcConnection, params: Record<string, unknown>): Promise<TokenSet> {
-    await this.#throttle();
-    if (this.#isDisposed) throw new SessionClosedError();
-    const result = await rpc.call('public/auth', params, this.#ctx.options.requestTimeout);
-    return parseTokenResult(result);
-  }
-
-  /** At most {@link MAX_AUTHS_PER_WINDOW} auth requests per {@link AUTH_WINDOW_MS}: no storm, whatever the server says. */
-  async #throttle(): Promise<void> {
-    this.#recentAuths ??= [];
-    const recent = this.#recentAuths;
-    const now = monotonic();
-    while (recent.length > 0 && (recent[0] ?? 0) <= now - AUTH_WINDOW_MS) recent.shift();
-    if (recent.length >= MAX_AUTHS_PER_WINDOW) {
-      const wait = (recent[0] ?? now) + AUTH_WINDOW_MS - now;
-      this.#ctx.log('debug', 'auth throttled', { waitMs: Math.round(wait) });
-      await abortableSleep(wait, this.#disposeSignal());
-      recent.shift();
-    }
-    recent.push(monotonic());
-  }
-
-  #disposeSignal(): AbortSignal {
-    this.#disposed ??= new AbortController();
-    return this.#disposed.signal;
-  }
-
   /**
-   * Make `tokens` current: remember the newest refresh token, schedule renewal, announce them. Listeners
-   * come last: one that closes the session finds everything in place for {@link dispose} to undo.
+   * Make `tokens` current on `life`: remember the newest refresh token, schedule renewal, announce them.
+   * Listeners come last: one that closes the session finds everything in place for {@link dispose} to undo.
    */
-  #adopt(rpc: RpcConnection, tokens: TokenSet): void {
-    // A result that arrives after close() is dropped: no tokens event, no timer, after `closed`.
+  #adopt(life: SocketLifetime, tokens: TokenSet): void {
+    // A result that arrives after close() or after the socket went is dropped: no tokens event, no timer.
     if (this.#isDisposed) throw new SessionClosedError();
+    if (life.signal.aborted)
+      throw new ConnectionClosedError(undefined, undefined, 'socket lost during authentication');
     this.#tokens = tokens;
     this.#refreshToken = tokens.refreshToken;
     this.#expiresAtMono = monotonic() + tokens.expiresIn * 1000;
-    rpc.authenticated = true;
-    this.#schedule(tokens);
+    this.#generation += 1;
+    life.authenticated = true;
+    this.#schedule(life, tokens);
     this.#ctx.emit('tokens', {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
@@ -270,147 +213,197 @@ export class TokenKeeper {
     }
   }
 
-  #schedule(tokens: TokenSet): void {
+  /** ms before expiry at which the token is treated as expired: 5 % of its life, at most 5 s. */
+  #safetyMs(): number {
+    return Math.min(MAX_EXPIRY_SAFETY_MS, (this.#tokens?.expiresIn ?? 0) * 50);
+  }
+
+  /** The refresh and the expiry guard, for the socket that holds the tokens: they end with it. */
+  #schedule(life: SocketLifetime, tokens: TokenSet): void {
+    this.#undoTimers?.();
     this.#refreshTimer.scheduleIn(refreshDelay(tokens.expiresIn, this.#ctx.options.refresh), () =>
-      this.#runInPlace(() => this.#refresh()),
+      this.#runInPlace(life, 'refresh', (job) => this.#refresh(life, job)),
     );
-    const safety = Math.min(MAX_EXPIRY_SAFETY_MS, tokens.expiresIn * 50); // 5 % of the life, at most 5 s
-    this.#expiryTimer.schedule(this.#expiresAtMono - safety, () =>
-      this.#runInPlace(() => this.#onTokenExpiring()),
-    );
+    this.#expiryTimer.schedule(this.#expiresAtMono - this.#safetyMs(), () => this.#onTokenExpiring(life));
+    this.#undoTimers = onAbort(life.signal, () => this.stop());
   }
 
-  /** Run one in-place job at a time (refresh, re-auth); a job that comes while another runs is dropped. */
-  #runInPlace(job: () => Promise<void>): void {
-    if (this.#inPlace !== undefined) return;
-    const running = job().finally(() => {
-      if (this.#inPlace === running) this.#inPlace = undefined;
-    });
-    this.#inPlace = running;
+  /** Run one in-place job at a time on `life`; another that comes meanwhile is dropped. */
+  #runInPlace(life: SocketLifetime, kind: Job['kind'], run: (job: Job) => Promise<void>): void {
+    if (this.#job !== undefined || life.signal.aborted) return;
+    const controller = new AbortController();
+    const undo = onAbort(life.signal, () => controller.abort(life.signal.reason));
+    const job: Job = { kind, controller, promise: Promise.resolve() };
+    this.#job = job;
+    job.promise = run(job)
+      .catch((error: unknown) => this.#ctx.report(error instanceof Error ? error : new Error(String(error))))
+      .finally(() => {
+        undo();
+        if (this.#job === job) this.#job = undefined;
+      });
   }
 
-  /** Scheduled refresh over the live socket. */
-  async #refresh(): Promise<void> {
-    const rpc = this.#socket;
+  /** Scheduled refresh over the live socket, bounded by the token's remaining life. */
+  async #refresh(life: SocketLifetime, job: Job): Promise<void> {
     const refreshToken = this.#refreshToken;
-    if (rpc === undefined || this.#ctx.state !== 'authenticated') return;
-    if (refreshToken === undefined) return this.#reauthenticateInPlace(rpc, 'refresh-rejected');
+    if (this.#ctx.state !== 'authenticated') return;
+    if (refreshToken === undefined)
+      return this.#reauthenticate(life, 'refresh-rejected', 0, job.controller.signal);
     this.#ctx.setState('refreshing', 'refresh-due');
+    const { signal } = job.controller;
+    // Never wait past the expiry guard: a refresh that cannot answer in time gives way to a full re-auth.
+    const left = this.#expiresAtMono - this.#safetyMs() - monotonic();
+    const timeout = Math.max(1, Math.min(this.#ctx.options.requestTimeout, left));
     let tokens: TokenSet;
     try {
-      tokens = await this.#authCall(rpc, refreshParams(refreshToken));
+      tokens = await this.#requests.auth(life, refreshParams(refreshToken), signal, timeout);
     } catch (error) {
-      if (rpc !== this.#socket || this.#stateNow() !== 'refreshing') return; // the socket went: reconnecting handles it
+      if (signal.aborted || this.#state() !== 'refreshing') return; // taken over, or the socket went
       if (isTokenRejection(error)) {
         this.#ctx.log('warn', 'refresh rejected; re-authenticating', { code: error.code });
         if (this.#refreshToken === refreshToken) this.#refreshToken = undefined;
-        return this.#reauthenticateInPlace(rpc, 'refresh-rejected');
+        return this.#reauthenticate(life, 'refresh-rejected', 0, signal);
+      }
+      if (this.#expiresAtMono - this.#safetyMs() - monotonic() <= 0) {
+        this.#ctx.log('warn', 'refresh did not finish before the token expires; re-authenticating');
+        return this.#reauthenticate(life, 'token-expired', 0, signal);
       }
       // Transient (timeout, rate limit, a malformed answer): try again soon while the token is still good
       // (after a login lockout, only after the longest reconnect delay); the expiry guard backs this up.
       this.#ctx.setState('authenticated', 'refresh-failed');
-      const remaining = this.#expiresAtMono - monotonic();
-      const policy = this.#ctx.options.reconnect || DEFAULT_RECONNECT;
+      const remaining = this.#expiresAtMono - this.#safetyMs() - monotonic();
       const retryIn = isLoginOverLimit(error)
-        ? Math.max(REFRESH_RETRY_MS, policy.maxTimeout)
+        ? Math.max(REFRESH_RETRY_MS, this.#maxBackoff())
         : REFRESH_RETRY_MS;
       this.#refreshTimer.scheduleIn(Math.min(retryIn, Math.max(0, remaining / 2)), () =>
-        this.#runInPlace(() => this.#refresh()),
+        this.#runInPlace(life, 'refresh', (next) => this.#refresh(life, next)),
       );
       this.#ctx.report(error instanceof Error ? error : new Error('token refresh failed'));
       return;
     }
-    if (rpc !== this.#socket || this.#stateNow() !== 'refreshing') return;
-    this.#adopt(rpc, tokens);
+    if (signal.aborted || this.#state() !== 'refreshing') return;
+    this.#adopt(life, tokens);
     // Each step hands control to listeners, which may close the session: go on only while it is ours.
-    if (this.#stateNow() !== 'refreshing') return;
+    if (this.#state() !== 'refreshing') return;
     this.#ctx.setState('authenticated', 'refresh-ok');
-    if (this.#stateNow() !== 'authenticated') return;
+    if (this.#state() !== 'authenticated') return;
     this.#ctx.emit('refreshed', { scope: tokens.scope, expiresAt: tokens.expiresAt });
   }
 
-  /** The token is about to expire without a successful refresh: stop using it and authenticate again. */
-  async #onTokenExpiring(): Promise<void> {
-    const rpc = this.#socket;
-    if (rpc === undefined || !isReady(this.#ctx.state)) return;
-    this.#ctx.log('warn', 'access token about to expire without refresh; re-authenticating');
-    await this.#reauthenticateInPlace(rpc, 'token-expired');
+  #maxBackoff(): number {
+    const reconnect = this.#ctx.options.reconnect;
+    return reconnect === false ? 30_000 : reconnect.maxTimeout;
   }
 
   /**
-   * A private call on `rpc` was answered `13009`/`10000` while the session believed it was authenticated
-   * (token revoked or expired server-side, a server restart). Calls wait while the session authenticates
-   * again in place; a repeat within {@link UNAUTHORIZED_STREAK_RESET_MS} backs off first.
+   * The token is about to expire and no refresh made it: stop using it (calls wait) and authenticate again. A
+   * refresh still waiting for its answer is abandoned: the expiry guard wins.
    */
-  onUnauthorized(rpc: RpcConnection): void {
-    if (rpc !== this.#socket || this.#ctx.state !== 'authenticated' || this.#inPlace !== undefined) return;
+  #onTokenExpiring(life: SocketLifetime): void {
+    if (life.signal.aborted || !isReady(this.#ctx.state)) return;
+    const job = this.#job;
+    if (job?.kind === 'reauth') return;
+    this.#ctx.log('warn', 'access token about to expire without refresh; re-authenticating');
+    if (job !== undefined) {
+      job.controller.abort(new Error('the token expires: the refresh is abandoned'));
+      // Out of the state the refresh would go back from, now: no call goes out on the expiring token.
+      if (this.#ctx.state !== 'authenticating') this.#ctx.setState('authenticating', 'token-expired');
+      void job.promise.then(() =>
+        this.#runInPlace(life, 'reauth', (next) =>
+          this.#reauthenticate(life, 'token-expired', 0, next.controller.signal),
+        ),
+      );
+      return;
+    }
+    this.#runInPlace(life, 'reauth', (next) =>
+      this.#reauthenticate(life, 'token-expired', 0, next.controller.signal),
+    );
+  }
+
+  /**
+   * A private call sent on `life` under token generation `generation` was answered `13009`/`10000`. When that
+   * generation is still current (the token was revoked or expired server-side, a server restart), calls wait
+   * while the session authenticates again in place; a repeat within {@link UNAUTHORIZED_STREAK_RESET_MS} backs
+   * off first. An answer about an older token (sent before the last re-auth or refresh) only fails its call.
+   */
+  onUnauthorized(life: SocketLifetime, generation: number): void {
+    if (generation !== this.#generation || life.signal.aborted) return;
+    if (this.#ctx.state !== 'authenticated' || this.#job !== undefined) return;
     const now = monotonic();
     if (now - this.#lastUnauthorizedAt > UNAUTHORIZED_STREAK_RESET_MS) this.#unauthorizedStreak = 0;
     this.#lastUnauthorizedAt = now;
     this.#unauthorizedStreak += 1;
-    const policy = this.#ctx.options.reconnect || DEFAULT_RECONNECT;
-    const delay = this.#unauthorizedStreak > 1 ? backoffDelay(this.#unauthorizedStreak - 1, policy) : 0;
+    const delay = backoffAfter(this.#unauthorizedStreak, this.#ctx.options.reconnect);
     this.#ctx.log('warn', 'a private call was refused as unauthorized; re-authenticating', {
       delayMs: delay,
     });
-    this.#runInPlace(() => this.#reauthenticateInPlace(rpc, 'unauthorized', delay));
+    this.#runInPlace(life, 'reauth', (job) =>
+      this.#reauthenticate(life, 'unauthorized', delay, job.controller.signal),
+    );
   }
 
   /** Full authentication on the live socket (calls wait meanwhile). Fatal errors close; others drop the socket. */
-  async #reauthenticateInPlace(rpc: RpcConnection, reason: TransitionReason, delay = 0): Promise<void> {
-    this.#refreshTimer.cancel();
-    this.#expiryTimer.cancel();
+  async #reauthenticate(
+    life: SocketLifetime,
+    reason: TransitionReason,
+    delay: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.stop();
     if (this.#ctx.state !== 'authenticating') this.#ctx.setState('authenticating', reason);
     try {
-      if (delay > 0) await abortableSleep(delay, this.#disposeSignal());
-      if (rpc !== this.#socket) return;
-      const grant = await this.authenticate(rpc, true);
-      if (rpc !== this.#socket || this.#ctx.state !== 'authenticating') return;
-      this.#ctx.setState('authenticated', 'auth-ok');
-      this.#link.announce(grant);
+      if (delay > 0) await sleep(delay, signal);
+      const grant = await this.authenticate(life, true, signal);
+      if (signal.aborted || this.#state() !== 'authenticating') return;
+      await this.#link.reauthenticated(life, grant);
     } catch (error) {
-      if (rpc !== this.#socket || this.#isDisposed) return;
+      if (life.signal.aborted || this.#isDisposed) return;
       const failure = error instanceof Error ? error : new Error('authentication failed');
       if (failure instanceof AuthenticationError) this.#link.fail(failure);
-      else this.#link.drop(rpc, 'auth-retryable-error', `authentication failed: ${failure.message}`, failure);
+      else life.drop('auth-retryable-error', `authentication failed: ${failure.message}`, failure);
     }
   }
 
   /**
-   * Issue a token pair for a child (`public/fork_token`, `public/exchange_token`) with this session's
-   * newest refresh token, on its live socket. The caller waits for readiness first. `signal` abandons the
-   * request (a late answer is ignored).
+   * Issue a token pair for a child (`public/fork_token`, `public/exchange_token`) with this session's newest
+   * refresh token, on its live socket. A refresh running in place is waited for first (it consumes the refresh
+   * token this request needs). `signal` abandons the request (a late answer is ignored).
    */
   async issue(
     method: string,
     params: (refreshToken: string) => Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<TokenSet> {
-    const rpc = this.#socket;
+    while (this.#job !== undefined) await this.#job.promise;
+    const life = this.#link.current();
     const refreshToken = this.#refreshToken;
     if (this.#isDisposed) throw new SessionClosedError(`the parent session is closed: cannot ${method}`);
-    if (rpc === undefined || refreshToken === undefined || !isReady(this.#ctx.state)) {
+    if (life === undefined || refreshToken === undefined || !isReady(this.#ctx.state)) {
       throw new ConnectionClosedError(
         undefined,
         undefined,
         `the parent session is not authenticated: cannot ${method}`,
       );
     }
-    return parseTokenResult(
-      await rpc.call(method, params(refreshToken), this.#ctx.options.requestTimeout, signal),
-    );
+    const result = await life.request(method, params(refreshToken), {
+      timeout: this.#ctx.options.requestTimeout,
+      signal,
+    });
+    return parseTokenResult(result);
   }
 
   /** The socket is gone: its timers go with it (the next socket schedules anew). */
   stop(): void {
     this.#refreshTimer.cancel();
     this.#expiryTimer.cancel();
+    this.#undoTimers?.();
+    this.#undoTimers = undefined;
   }
 
   /** The session is closing: no more tokens, timers or waits, ever. */
   dispose(): void {
     this.stop();
-    this.#disposeSignal();
-    this.#disposed?.abort(new SessionClosedError());
+    this.#job?.controller.abort(new SessionClosedError());
+    this.#disposed.abort(new SessionClosedError());
   }
 }

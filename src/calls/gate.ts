@@ -3,15 +3,15 @@
  * (`authenticated`). A call goes out at once on a ready session; otherwise it waits at most its `maxWait`
  * (then rejects unsent: an order must not go out late), within its overall `timeout`. `connect()` callers
  * wait for the outcome of the connection loop. The gate opens on `authenticated` and fails everyone on close,
- * on a fatal error, or when the loop gives up.
+ * on a fatal error, or when the loop gives up. Each call is stamped with the token generation it was sent
+ * under, so a late `13009` about an older token fails only its own call.
  * @module
  */
-
-import type { RpcConnection } from '../connection/rpc.js';
+import type { RequestOptions, SocketLifetime } from '../connection/lifetime.js';
 import { isPrivateMethod } from '../connection/transport.js';
+import { isUnauthorized } from '../errors/classify.js';
 import {
   InvalidArgumentError,
-  isUnauthorized,
   NotConnectedError,
   RequestTimeoutError,
   SessionClosedError,
@@ -21,22 +21,18 @@ import type { SessionContext } from '../session/context.js';
 import type { CallOptions } from '../session/session-types.js';
 import { isReady } from '../session/state.js';
 import { monotonic } from '../time/clock.js';
+import { wait } from '../time/wait.js';
 
 /** What the gate needs from the session. */
 export interface GateLink {
   /** The live socket when the session is ready, else undefined. */
-  readySocket(): RpcConnection | undefined;
+  ready(): SocketLifetime | undefined;
   /** Whether the connection loop runs (so readiness may come). */
   connecting(): boolean;
-  /** A private call on `rpc` was refused as unauthorized. */
-  onUnauthorized(rpc: RpcConnection): void;
-}
-
-interface Waiter {
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-  /** `connect()` callers get the fatal error itself; calls may get another one. */
-  readonly isConnect: boolean;
+  /** The token generation current now. */
+  generation(): number;
+  /** A private call sent on `life` under `generation` was refused as unauthorized. */
+  onUnauthorized(life: SocketLifetime, generation: number): void;
 }
 
 /** Options of one wait. */
@@ -48,16 +44,37 @@ export interface WaitOptions {
   readonly onTimeout?: () => Error;
 }
 
+/** Everyone waiting for one outcome: settled at once for all of them. */
+class Waiters {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  count = 0;
+
+  constructor() {
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    this.promise = new Promise<void>((yes, no) => {
+      resolve = yes;
+      reject = no;
+    });
+    this.promise.catch(() => {}); // each waiter handles it; nobody left waiting is no unhandled rejection
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+}
+
 /** Calls, and waiters for readiness. */
 export class CallGate {
   readonly #ctx: SessionContext;
   readonly #link: GateLink;
   // Created on first use: an idle authenticated session never waits.
-  #waiters: Set<Waiter> | undefined;
+  #calls: Waiters | undefined;
+  #connects: Waiters | undefined;
 
   /**
    * @param ctx - the session's context (its core)
-   * @param link - the socket and the loop
+   * @param link - the socket, the loop and the tokens
    */
   constructor(ctx: SessionContext, link: GateLink) {
     this.#ctx = ctx;
@@ -76,9 +93,9 @@ export class CallGate {
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
       return Promise.reject(new InvalidArgumentError('params', 'params must be an object'));
     }
-    const rpc = this.#link.readySocket();
-    if (rpc !== undefined && options === undefined) {
-      return this.#send<T>(rpc, method, params, this.#ctx.options.requestTimeout, undefined);
+    const life = this.#link.ready();
+    if (life !== undefined && options === undefined) {
+      return this.#send<T>(life, method, params, this.#ctx.options.requestTimeout, undefined);
     }
     return this.#callWhenReady<T>(method, params, options ?? {});
   }
@@ -92,29 +109,40 @@ export class CallGate {
     const maxWait = validateMaxWait('maxWait', options.maxWait, this.#ctx.options.maxWait);
     const deadline = monotonic() + timeout;
     for (;;) {
-      const rpc = this.#link.readySocket();
+      const life = this.#link.ready();
       const left = deadline - monotonic();
-      if (rpc !== undefined) return this.#send<T>(rpc, method, params, Math.max(1, left), options.signal);
+      if (life !== undefined) return this.#send<T>(life, method, params, Math.max(1, left), options.signal);
       if (left <= 0) throw new RequestTimeoutError(method, timeout, true);
       await this.waitReady(method, Math.min(maxWait, left), options.signal);
     }
   }
 
   #send<T>(
-    rpc: RpcConnection,
+    life: SocketLifetime,
     method: string,
     params: Record<string, unknown> | undefined,
     timeout: number,
     signal: AbortSignal | undefined,
   ): Promise<T> {
-    const sent = rpc.call(method, params, timeout, signal) as Promise<T>;
+    const generation = this.#link.generation();
+    const sent = life.rpc.call(method, params, timeout, signal) as Promise<T>;
     // The user's own access_token is the user's business; the session's token is ours to renew.
     if (isPrivateMethod(method) && (params === undefined || !('access_token' in params))) {
       sent.catch((error: unknown) => {
-        if (isUnauthorized(error)) this.#link.onUnauthorized(rpc);
+        if (isUnauthorized(error)) this.#link.onUnauthorized(life, generation);
       });
     }
     return sent;
+  }
+
+  /** A request of the session's own on `life` (authentication, set-up, subscriptions, probes). */
+  request(
+    life: SocketLifetime,
+    method: string,
+    params: object | undefined,
+    options: RequestOptions,
+  ): Promise<unknown> {
+    return life.rpc.call(method, params, options.timeout, options.signal);
   }
 
   /** Wait until ready, at most `timeout` ms; rejects at once when closed or when nothing is connecting. */
@@ -132,70 +160,56 @@ export class CallGate {
 
   /** How many wait now. */
   get size(): number {
-    return this.#waiters?.size ?? 0;
+    return (this.#calls?.count ?? 0) + (this.#connects?.count ?? 0);
   }
 
   /** Wait until {@link open}; `what` names the call in the timeout error. */
   wait(what: string, options: WaitOptions): Promise<void> {
-    return this.#add(false, what, options);
+    this.#calls ??= new Waiters();
+    return this.#add(this.#calls, what, options);
   }
 
   /** Wait as a `connect()` caller (rejected with the fatal error itself by {@link fail}). */
   waitForConnect(options: WaitOptions): Promise<void> {
-    return this.#add(true, 'connect()', options);
+    this.#connects ??= new Waiters();
+    return this.#add(this.#connects, 'connect()', options);
   }
 
-  #add(isConnect: boolean, what: string, { timeout, signal, onTimeout }: WaitOptions): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  async #add(waiters: Waiters, what: string, { timeout, signal, onTimeout }: WaitOptions): Promise<void> {
+    if (signal?.aborted) throw signal.reason;
     // No time to wait: fail now, before anything can open the gate (a 0 ms timer would let it through).
-    if (timeout <= 0) return Promise.reject(onTimeout ? onTimeout() : new RequestTimeoutError(what, 0, true));
-    return new Promise<void>((resolve, reject) => {
-      const settle = (): void => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters?.delete(waiter);
-      };
-      const waiter: Waiter = {
-        resolve: () => {
-          settle();
-          resolve();
-        },
-        reject: (error) => {
-          settle();
-          reject(error);
-        },
-        isConnect,
-      };
-      const onAbort = (): void => waiter.reject(signal?.reason);
-      const timer = Number.isFinite(timeout)
-        ? setTimeout(
-            () => waiter.reject(onTimeout ? onTimeout() : new RequestTimeoutError(what, timeout, true)),
-            timeout,
-          )
-        : undefined;
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters ??= new Set();
-      this.#waiters.add(waiter);
-    });
+    const timedOut = (): never => {
+      throw onTimeout ? onTimeout() : new RequestTimeoutError(what, timeout, true);
+    };
+    if (timeout <= 0) timedOut();
+    waiters.count += 1;
+    try {
+      await wait(waiters.promise, { ms: timeout, signal, onTimeout: timedOut });
+    } finally {
+      waiters.count -= 1;
+    }
   }
 
   /** The session is ready: let everyone through. */
   open(): void {
-    const waiters = this.#waiters;
-    this.#waiters = undefined;
-    for (const waiter of waiters ?? []) waiter.resolve();
+    const calls = this.#calls;
+    const connects = this.#connects;
+    this.#calls = this.#connects = undefined;
+    calls?.resolve();
+    connects?.resolve();
   }
 
   /** Reject everyone: `connect()` callers with `forConnect`, calls with `forCalls`. */
   fail(forConnect: Error, forCalls: Error = forConnect): void {
-    const waiters = this.#waiters;
-    this.#waiters = undefined;
-    for (const waiter of waiters ?? []) waiter.reject(waiter.isConnect ? forConnect : forCalls);
+    const calls = this.#calls;
+    const connects = this.#connects;
+    this.#calls = this.#connects = undefined;
+    calls?.reject(forCalls);
+    connects?.reject(forConnect);
   }
 
   /** Whether a `connect()` caller is waiting. */
   get hasConnectWaiter(): boolean {
-    for (const waiter of this.#waiters ?? []) if (waiter.isConnect) return true;
-    return false;
+    return (this.#connects?.count ?? 0) > 0;
   }
 }

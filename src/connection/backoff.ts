@@ -5,6 +5,7 @@
  * @module
  */
 import pRetry from 'p-retry';
+import { sleep } from '../time/wait.js';
 
 /** Reconnect policy, with p-retry's option names. All optional; `undefined` means the default. Delays are in ms, at most 2^31 − 1. */
 export interface ReconnectOptions {
@@ -85,26 +86,7 @@ export function retryWithBackoff<T>(
       if (retriesLeft <= 0 || hooks.signal.aborted || !hooks.shouldRetry(error)) return;
       const delay = Math.max(backoffDelay(attemptNumber, options), hooks.minDelay?.(error) ?? 0);
       hooks.onRetry({ attempt: attemptNumber, delay, error });
-      await abortableSleep(delay, hooks.signal);
+      await sleep(delay, hooks.signal);
     },
-  });
-}
-
-/** Resolve after `ms`, or reject with the signal's reason as soon as it aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -4,8 +4,9 @@
  * 1006 drop, not our own close).
  * @module
  */
-import { abortableSleep } from './backoff.js';
-import type { RpcConnection } from './rpc.js';
+import { wait } from '../time/wait.js';
+import type { SocketLifetime } from './lifetime.js';
+import type { CloseErrorFor, CloseInfo } from './rpc.js';
 
 /** A logout requested with the close. */
 export interface LogoutRequest {
@@ -18,16 +19,19 @@ export interface LogoutRequest {
 export type Unconfirmed = 'no-socket' | 'not-authenticated' | 'no-close' | 'dropped' | 'closed-locally';
 
 /**
- * Close `rpc`, logging it out first when `logout` is asked and the socket is authenticated (a logout on an
- * unauthenticated socket would be refused). Pending calls get `errorFor(method)`. Resolves with why a logout
- * is unconfirmed, or undefined when it is confirmed.
+ * Close the socket of `life` (whose life has ended), logging it out first when `logout` is asked and the socket
+ * is authenticated (a logout on an unauthenticated socket would be refused). Pending calls get `errorFor`.
+ * `hurry` aborting stops waiting for the server. Resolves with why a logout is unconfirmed, or undefined when
+ * it is confirmed.
  */
 export async function endSocket(
-  rpc: RpcConnection,
+  life: SocketLifetime,
   logout: LogoutRequest | undefined,
-  errorFor: (method: string) => Error,
+  errorFor: CloseErrorFor,
+  hurry: AbortSignal,
 ): Promise<Unconfirmed | undefined> {
-  if (logout === undefined || !rpc.authenticated) {
+  const { rpc } = life;
+  if (logout === undefined || !life.authenticated) {
     await rpc.shutdown(1000, logout ? 'logout' : 'session closed', errorFor);
     return logout ? 'not-authenticated' : 'closed-locally';
   }
@@ -36,15 +40,9 @@ export async function endSocket(
     await rpc.shutdown(1000, 'logout', errorFor);
     return 'no-socket';
   }
-  const waited = new AbortController();
-  const info = await Promise.race([
-    rpc.closed,
-    abortableSleep(logout.timeout, waited.signal).then(
-      () => undefined,
-      () => undefined,
-    ),
-  ]);
-  waited.abort();
+  const info = await wait<CloseInfo | undefined>(rpc.closed, { ms: logout.timeout, signal: hurry }).catch(
+    () => undefined,
+  );
   await rpc.shutdown(1000, 'logout', errorFor);
   if (info === undefined) return 'no-close';
   if (info.local) return 'closed-locally';

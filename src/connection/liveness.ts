@@ -1,24 +1,24 @@
 /**
- * Dead-socket detection. Deribit's heartbeat cannot go below 10 s, so by default the monitor probes:
- * when no frame arrived for `idle` ms it sends `public/test`, and declares the socket dead when nothing
- * at all arrived within `timeout` ms of the probe. Without probes it falls back to the heartbeat: dead
- * after {@link HEARTBEAT_SILENCE_INTERVALS} silent intervals.
+ * Dead-socket detection. Deribit's heartbeat cannot go below 10 s, so by default the monitor probes: it sends
+ * `public/test` when nothing arrived for `idle` ms, or when a request has waited `idle` ms with no response of
+ * any kind since it went out; and it declares the socket dead when no response arrives within `timeout` ms of
+ * the probe. Only responses prove the request path works: a server that keeps streaming a ticker but answers
+ * no request is dead for trading. Without probes it falls back to the heartbeat: dead after
+ * {@link HEARTBEAT_SILENCE_INTERVALS} intervals without any frame.
  *
- * Silence is measured from when frames were received (`rpc.lastFrameAt`), never from when a timer ran,
- * and a verdict waits until pending I/O has been read: an event-loop stall delays the timer and the
- * frames alike, so it is not mistaken for a dead socket.
+ * Silence is measured from when frames were received, never from when a timer ran, and a verdict waits until
+ * pending I/O has been read: an event-loop stall delays the timer and the frames alike, so it is not mistaken
+ * for a dead socket.
  * @module
  */
-
-import { MAX_TIMER_DELAY } from '../auth/refresh.js';
 import { afterPendingIo, monotonic } from '../time/clock.js';
-import type { RpcConnection } from './rpc.js';
+import { MAX_TIMER_DELAY } from '../time/wait.js';
 
 /** Liveness probe tuning, in ms. */
 export interface LivenessOptions {
-  /** Probe after this much silence. Default `1000`. */
+  /** Probe after this much silence (or this long without an answer to a pending request). Default `1000`. */
   readonly idle?: number;
-  /** Drop the socket when nothing arrives this long after a probe. Default `1500`. */
+  /** Drop the socket when no response arrives this long after a probe. Default `1500`. */
   readonly timeout?: number;
 }
 
@@ -47,25 +47,37 @@ export function livenessModeFor(
   return undefined;
 }
 
-/** What the monitor reads and uses of a connection: when the last frame arrived, and a way to probe. */
-export type Watched = Pick<RpcConnection, 'lastFrameAt' | 'call'>;
+/** What the monitor reads of a connection (monotonic ms), and how it probes. */
+export interface Watched {
+  /** When the last frame of any kind arrived. */
+  readonly lastFrameAt: number;
+  /** When the last response to a request arrived. */
+  readonly lastResponseAt: number;
+  /** When the oldest request still waiting for its answer was sent, if any. */
+  readonly oldestPendingAt: number | undefined;
+  /** Send `public/test`; it settles with the answer (or any error). */
+  probe(): Promise<unknown>;
+}
+
+/** Why the monitor gave up on a connection. */
+export type DeathCause = 'silent' | 'unanswered';
 
 /** Watches one connection; calls `onDead` once when it is judged dead. */
 export class LivenessMonitor {
   readonly #rpc: Watched;
   readonly #mode: LivenessMode;
-  readonly #onDead: () => void;
+  readonly #onDead: (cause: DeathCause) => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #cancelVerdict: (() => void) | undefined;
   #probeSentAt: number | undefined;
   #stopped = false;
 
   /**
-   * @param rpc - the connection to watch (its `lastFrameAt` is the evidence of life)
+   * @param rpc - the connection to watch
    * @param mode - probe, or heartbeat silence
-   * @param onDead - called once when the connection is judged dead
+   * @param onDead - called once when the connection is judged dead, with why
    */
-  constructor(rpc: Watched, mode: LivenessMode, onDead: () => void) {
+  constructor(rpc: Watched, mode: LivenessMode, onDead: (cause: DeathCause) => void) {
     this.#rpc = rpc;
     this.#mode = mode;
     this.#onDead = onDead;
@@ -81,13 +93,21 @@ export class LivenessMonitor {
     this.#cancelVerdict = undefined;
   }
 
+  /** Since when the request path has been silent, when a request waits for an answer. */
+  #requestSilenceSince(): number | undefined {
+    const oldest = this.#rpc.oldestPendingAt;
+    return oldest === undefined ? undefined : Math.max(oldest, this.#rpc.lastResponseAt);
+  }
+
   /** When the next look is due (monotonic ms), given what is known now. */
   #nextLook(): number {
     const mode = this.#mode;
     if ('heartbeatSeconds' in mode)
       return this.#rpc.lastFrameAt + mode.heartbeatSeconds * 1000 * HEARTBEAT_SILENCE_INTERVALS;
     if (this.#probeSentAt !== undefined) return this.#probeSentAt + mode.probe.timeout;
-    return this.#rpc.lastFrameAt + mode.probe.idle;
+    const silent = this.#rpc.lastFrameAt + mode.probe.idle;
+    const since = this.#requestSilenceSince();
+    return since === undefined ? silent : Math.min(silent, since + mode.probe.idle);
   }
 
   #armAt(at: number): void {
@@ -109,23 +129,26 @@ export class LivenessMonitor {
     const now = monotonic();
     const mode = this.#mode;
     if ('heartbeatSeconds' in mode) {
-      if (now >= this.#nextLook()) this.#die();
+      if (now >= this.#nextLook()) this.#die('silent');
       else this.#armAt(this.#nextLook());
       return;
     }
+    const { idle, timeout } = mode.probe;
     if (this.#probeSentAt !== undefined) {
-      if (this.#rpc.lastFrameAt >= this.#probeSentAt) this.#probeSentAt = undefined;
-      else if (now >= this.#probeSentAt + mode.probe.timeout) {
-        this.#die();
+      if (this.#rpc.lastResponseAt >= this.#probeSentAt) this.#probeSentAt = undefined;
+      else if (now >= this.#probeSentAt + timeout) {
+        this.#die(this.#rpc.lastFrameAt >= this.#probeSentAt ? 'unanswered' : 'silent');
         return;
       }
     }
-    if (this.#probeSentAt === undefined && now >= this.#rpc.lastFrameAt + mode.probe.idle) {
+    const since = this.#requestSilenceSince();
+    const due = now >= this.#rpc.lastFrameAt + idle || (since !== undefined && now >= since + idle);
+    if (this.#probeSentAt === undefined && due) {
       const sentAt = now;
       this.#probeSentAt = sentAt;
-      // The answer (or any error) is a frame, and that is all the probe needs; its own result does not matter.
+      // The answer (or any error) is a response, and that is all the probe needs; its own result does not matter.
       const answered = (): void => this.#onAnswer(sentAt);
-      this.#rpc.call('public/test', undefined, mode.probe.timeout * 2).then(answered, answered);
+      this.#rpc.probe().then(answered, answered);
     }
     this.#armAt(this.#nextLook());
   }
@@ -140,8 +163,8 @@ export class LivenessMonitor {
     this.#look();
   }
 
-  #die(): void {
+  #die(cause: DeathCause): void {
     this.stop();
-    this.#onDead();
+    this.#onDead(cause);
   }
 }

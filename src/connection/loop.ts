@@ -1,17 +1,16 @@
 /**
- * The connection loop: open a socket → authenticate → restore heartbeat, cancel-on-disconnect and
- * subscriptions → ready; on loss, again, with p-retry's backoff (a connection that flaps before
- * `stableAfter` counts as a failed attempt). It is the one owner of the current socket: it opens it, watches
- * it (liveness), drops it, and closes it on the way out (logging out first when asked).
+ * The connection loop: open a socket → authenticate → set up heartbeat and cancel-on-disconnect, restore
+ * subscriptions → ready; on loss, again, with p-retry's backoff (a connection that flaps before `stableAfter`
+ * counts as a failed attempt). It is the one owner of the current socket: it creates one {@link SocketLifetime}
+ * per socket, watches it (liveness), and ends it, closing it on the way out (logging out first when asked).
  * @module
  */
 import type { Grant } from '../auth/grants.js';
 import type { TokenKeeper } from '../auth/keeper.js';
 import type { CallGate } from '../calls/gate.js';
+import { classify, isLoginOverLimit } from '../errors/classify.js';
 import {
   ConnectionClosedError,
-  classify,
-  isLoginOverLimit,
   NotConnectedError,
   RequestTimeoutError,
   SessionClosedError,
@@ -20,23 +19,35 @@ import { validateTimeout } from '../options/validate.js';
 import type { SessionContext } from '../session/context.js';
 import type { ConnectOptions, LogoutResult } from '../session/session-types.js';
 import { isReady, type TransitionReason } from '../session/state.js';
-import type { Subscriber } from '../subscriptions/subscriber.js';
-import { abortableSleep, type RetryInfo, retryWithBackoff } from './backoff.js';
+import type { SubscriptionRegistry } from '../subscriptions/registry.js';
+import { sleep } from '../time/wait.js';
+import { LIBRARY_NAME, LIBRARY_VERSION } from '../version.js';
+import { type RetryInfo, retryWithBackoff } from './backoff.js';
 import { endSocket, type LogoutRequest, type Unconfirmed } from './end.js';
-import { testRequestResponder } from './heartbeat.js';
-import { LivenessMonitor, livenessModeFor } from './liveness.js';
-import { RpcConnection, type RpcHandlers } from './rpc.js';
-import { setUpSocket } from './setup.js';
+import { type Requester, SocketLifetime } from './lifetime.js';
+import { livenessModeFor } from './liveness.js';
+import { type CloseErrorFor, RpcConnection, type RpcHandlers } from './rpc.js';
 import type { WebSocketConstructor } from './socket.js';
+
+/**
+ * How long the first `connect()` keeps trying by default, ms: long enough for a few backoff rounds through a
+ * network blip, short enough that a wrong URL or a missing network is reported, not waited on forever.
+ */
+export const DEFAULT_CONNECT_WAIT = 60_000;
 
 /** What the loop needs from its session. */
 export interface LoopLink {
   readonly keeper: TokenKeeper;
   readonly gate: CallGate;
-  readonly subscriber: Subscriber;
+  /** Where notifications go. */
+  readonly registry: SubscriptionRegistry;
   readonly WebSocket: WebSocketConstructor;
   /** Node `ws` client options (undefined in browsers). */
   readonly socketOptions: Record<string, unknown> | undefined;
+  /** How requests go out on a socket (through the credit governor). */
+  readonly requester: Requester;
+  /** Everything a freshly authenticated socket needs restored (subscriptions, what changed during the gap). */
+  restore(life: SocketLifetime): Promise<void>;
   /** The session is authenticated (again): announce it. */
   announce(grant: Grant): void;
   /** A fatal error: the session closes with it. */
@@ -57,18 +68,9 @@ export interface LoopStatus {
 export class ConnectionLoop {
   readonly #ctx: SessionContext;
   readonly #link: LoopLink;
-  #socket: RpcConnection | undefined;
-  #monitor: LivenessMonitor | undefined;
+  #current: SocketLifetime | undefined;
   /** Exists while a loop runs; aborted to end it, even mid-wait. */
   #abort: AbortController | undefined;
-  /** While the loop waits for the connection to prove stable: how a loss breaks that wait. */
-  #stableBreak: ((error: Error) => void) | undefined;
-  /** Why the current socket is being dropped (the `state` event's reason when it closes). */
-  #dropReason: TransitionReason = 'socket-closed';
-  /** The failure the current socket is being dropped for, if any: the next connection backs off as after it. */
-  #dropFailure: Error | undefined;
-  /** The socket a logout is waiting on: `hurry()` closes it. */
-  #loggingOut: RpcConnection | undefined;
   #status: LoopStatus = { attempt: 0, lastError: undefined, nextRetryAt: undefined };
 
   /**
@@ -80,14 +82,14 @@ export class ConnectionLoop {
     this.#link = link;
   }
 
-  /** The current socket, authenticated or not. */
-  get socket(): RpcConnection | undefined {
-    return this.#socket;
+  /** The current socket's lifetime, authenticated or not. */
+  get current(): SocketLifetime | undefined {
+    return this.#current;
   }
 
-  /** The current socket when the session is ready for calls. */
-  get readySocket(): RpcConnection | undefined {
-    return isReady(this.#ctx.state) ? this.#socket : undefined;
+  /** The current socket's lifetime when the session is ready for calls. */
+  get ready(): SocketLifetime | undefined {
+    return isReady(this.#ctx.state) ? this.#current : undefined;
   }
 
   /** Whether a loop is running (connecting, or waiting to reconnect). */
@@ -95,14 +97,14 @@ export class ConnectionLoop {
     return this.#abort !== undefined;
   }
 
-  /** No attempt pending: keep only why the last one failed (if it did). */
-  #rest(lastError: Error | undefined): void {
-    this.#status = { attempt: 0, lastError, nextRetryAt: undefined };
-  }
-
   /** Progress, for `status()`. */
   get status(): LoopStatus {
     return this.#status;
+  }
+
+  /** No attempt pending: keep only why the last one failed (if it did). */
+  #rest(lastError: Error | undefined): void {
+    this.#status = { attempt: 0, lastError, nextRetryAt: undefined };
   }
 
   /** See {@link DeribitSession.connect}. */
@@ -111,7 +113,7 @@ export class ConnectionLoop {
     const { signal } = options;
     let timeout: number;
     try {
-      timeout = validateTimeout('connect timeout', options.timeout, Number.POSITIVE_INFINITY);
+      timeout = validateTimeout('connect timeout', options.timeout, DEFAULT_CONNECT_WAIT, true);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -130,8 +132,9 @@ export class ConnectionLoop {
           'connect()',
           timeout,
           true,
-          `connect() did not complete within ${timeout} ms${detail}`,
+          `connect() did not complete within ${Math.round(timeout)} ms${detail}`,
         );
+        if (last !== undefined) (gaveUp as { cause?: unknown }).cause = last;
         return gaveUp;
       },
     });
@@ -155,13 +158,16 @@ export class ConnectionLoop {
 
   /**
    * Start the loop unless it runs. After a `failure` on the last socket (an authentication in place that
-   * failed), the first connection waits as after a failed attempt, and `reconnecting` reports it.
+   * failed), the first connection waits as after a failed attempt, and `reconnecting` reports it. `defer`
+   * starts the first attempt after the current listeners ran (the loop counts as running at once).
    */
-  start(failure?: Error): void {
+  start(failure?: Error, defer = false): void {
     if (this.#abort !== undefined || this.#ctx.state === 'closed') return;
     const controller = new AbortController();
     this.#abort = controller;
-    void this.#run(controller.signal, failure).finally(() => {
+    const run = (): Promise<void> =>
+      controller.signal.aborted ? Promise.resolve() : this.#run(controller.signal, failure);
+    void (defer ? Promise.resolve().then(run) : run()).finally(() => {
       if (this.#abort === controller) this.#abort = undefined;
     });
   }
@@ -175,9 +181,8 @@ export class ConnectionLoop {
         failed = undefined;
         throw error; // the attempt that just failed on the last socket: back off before the next one
       }
-      await this.#establish(signal);
-      this.#rest(undefined);
-      if (policy && policy.stableAfter > 0) await this.#waitStable(policy.stableAfter, signal);
+      const life = await this.#establish(signal);
+      if (policy && policy.stableAfter > 0) await this.#waitStable(life, policy.stableAfter);
     };
     try {
       if (policy === false) await establish();
@@ -209,46 +214,54 @@ export class ConnectionLoop {
     this.#ctx.emit('reconnecting', info);
   }
 
-  /** One attempt: open a socket, authenticate, restore. Throws on failure. */
-  async #establish(signal: AbortSignal): Promise<void> {
-    const { keeper, subscriber } = this.#link;
+  /** One attempt: open a socket, authenticate, set up, restore. Throws on failure. */
+  async #establish(signal: AbortSignal): Promise<SocketLifetime> {
+    const { keeper } = this.#link;
     this.#status = { ...this.#status, nextRetryAt: undefined };
     this.#ctx.setState('connecting', keeper.hasAuthenticated ? 'reconnect' : 'connect');
-    const rpc = await this.#open(signal);
-    this.#socket = rpc;
-    this.#dropReason = 'socket-closed';
-    this.#dropFailure = undefined;
+    const life = await this.#open(signal);
+    this.#current = life;
     this.#ctx.setState('authenticating', 'socket-open');
-    this.#watch(rpc, 'open');
+    this.#watch(life, 'open');
+    this.#hello(life);
     try {
-      const grant = await keeper.authenticate(rpc);
-      await Promise.all([setUpSocket(rpc, this.#ctx), subscriber.restore(rpc)]);
-      if (this.#socket !== rpc || signal.aborted) {
-        throw new ConnectionClosedError(undefined, undefined, 'socket lost during authentication');
-      }
-      this.#watch(rpc, 'restored');
+      const grant = await keeper.authenticate(life);
+      const { heartbeatInterval, cancelOnDisconnect, requestTimeout } = this.#ctx.options;
+      await Promise.all([
+        life.setUp({ heartbeatInterval, cancelOnDisconnect, requestTimeout }, this.#status.lastError),
+        this.#link.restore(life),
+      ]);
+      if (life.signal.aborted) throw lossOf(life);
+      this.#watch(life, 'restored');
+      this.#rest(undefined); // before the announcement: status() is current inside its listeners
       this.#ctx.setState('authenticated', 'auth-ok');
       this.#link.announce(grant);
+      return life;
     } catch (error) {
-      if (this.#socket === rpc) {
-        // Auth or restore failed on a live socket: drop it quietly; the loop decides what comes next.
-        this.#release(rpc);
-        void rpc.shutdown(1000, 'authentication failed', (method) => new ConnectionClosedError(method));
+      if (this.#current === life && !life.signal.aborted) {
+        // Auth or set-up failed on a live socket: close it quietly; the loop decides what comes next.
+        this.#current = undefined;
+        void life.close(
+          'auth-retryable-error',
+          'authentication failed',
+          (method, sent) => new ConnectionClosedError(method, undefined, undefined, { sent }),
+        );
         if (this.#ctx.state === 'authenticating') this.#ctx.setState('disconnected', 'auth-retryable-error');
       }
       throw error;
     }
   }
 
-  async #open(signal: AbortSignal): Promise<RpcConnection> {
+  async #open(signal: AbortSignal): Promise<SocketLifetime> {
     const { url, connectTimeout } = this.#ctx.options;
-    let rpc: RpcConnection | undefined;
+    let life: SocketLifetime | undefined;
+    let rpc: RpcConnection;
     try {
       rpc = await RpcConnection.open({
         url,
         WebSocket: this.#link.WebSocket,
         connectTimeout,
-        handlers: this.#handlersFor(() => rpc),
+        handlers: this.#handlersFor(() => life),
         signal,
         socketOptions: this.#link.socketOptions,
       });
@@ -264,71 +277,83 @@ export class ConnectionLoop {
       }
       throw error;
     }
+    life = new SocketLifetime(rpc, this.#link.requester, signal);
     if (signal.aborted) {
-      void rpc.shutdown(1000, 'session closed', () => new SessionClosedError());
+      void life.close('close', 'session closed', () => new SessionClosedError());
       throw signal.reason;
     }
-    return rpc;
+    return life;
   }
 
-  /** Resolve once the connection stayed up for `ms`; reject if it closes sooner (a flap is a failed attempt). */
-  #waitStable(ms: number, signal: AbortSignal): Promise<void> {
-    if (!isReady(this.#ctx.state))
-      return Promise.reject(new ConnectionClosedError(undefined, undefined, 'socket lost'));
-    const broken = new AbortController();
-    this.#stableBreak = (error) => broken.abort(error);
-    const onAbort = (): void => broken.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    return abortableSleep(ms, broken.signal).finally(() => {
-      signal.removeEventListener('abort', onAbort);
-      this.#stableBreak = undefined;
+  /** `public/hello` on every new connection, so Deribit knows the client; its answer changes nothing. */
+  #hello(life: SocketLifetime): void {
+    life
+      .request(
+        'public/hello',
+        { client_name: LIBRARY_NAME, client_version: LIBRARY_VERSION },
+        { timeout: this.#ctx.options.requestTimeout },
+      )
+      .catch((error: unknown) =>
+        this.#ctx.log('debug', 'public/hello failed', {
+          error: error instanceof Error ? error.message : 'unknown',
+        }),
+      );
+  }
+
+  /** Resolve once the connection stayed up for `ms`; reject if its life ends sooner (a flap is a failed attempt). */
+  #waitStable(life: SocketLifetime, ms: number): Promise<void> {
+    if (life.signal.aborted || !isReady(this.#ctx.state)) return Promise.reject(lossOf(life));
+    return sleep(ms, life.signal).catch(() => {
+      throw lossOf(life);
     });
   }
 
-  /** Watch `rpc` as this phase asks (see {@link livenessModeFor}). */
-  #watch(rpc: RpcConnection, phase: 'open' | 'restored'): void {
+  /** Watch `life` as this phase asks (see {@link livenessModeFor}). */
+  #watch(life: SocketLifetime, phase: 'open' | 'restored'): void {
     const { liveness, heartbeatInterval } = this.#ctx.options;
     const mode = livenessModeFor(phase, liveness, heartbeatInterval);
     if (mode === undefined) return;
-    this.#monitor?.stop();
     const reason: TransitionReason = 'probe' in mode ? 'liveness-timeout' : 'heartbeat-timeout';
-    this.#monitor = new LivenessMonitor(rpc, mode, () => {
-      this.#ctx.log('warn', 'no frame from the server in time; dropping the socket', { reason });
-      this.drop(rpc, reason, 'no frame from the server in time');
+    life.watch(mode, (cause) => {
+      const why =
+        cause === 'unanswered'
+          ? 'no answer to requests from the server in time'
+          : 'no frame from the server in time';
+      this.#ctx.log('warn', `${why}; dropping the socket`, { reason });
+      life.drop(reason, why);
     });
   }
 
-  #handlersFor(current: () => RpcConnection | undefined): RpcHandlers {
-    const answerTestRequest = testRequestResponder(current, this.#ctx.options.requestTimeout);
+  #handlersFor(current: () => SocketLifetime | undefined): RpcHandlers {
+    const { requestTimeout } = this.#ctx.options;
     return {
-      onNotification: (channel, data) => this.#link.subscriber.registry.dispatch(channel, data),
+      onNotification: (channel, data) => this.#link.registry.dispatch(channel, data),
+      // Only a live socket is answered: one being logged out or closed gets nothing more.
       onHeartbeat: (type) => {
-        // Only the current socket is answered: one being logged out or closed gets nothing more.
-        if (type === 'test_request' && current() === this.#socket) answerTestRequest();
+        if (type === 'test_request') current()?.answerTestRequest(requestTimeout);
       },
       onClose: (code, reason) => {
-        const rpc = current();
-        if (rpc !== undefined) this.#onSocketClosed(rpc, code, reason);
+        const life = current();
+        if (life !== undefined) this.#onSocketClosed(life, code, reason);
       },
       onProtocolError: (error) => this.#ctx.report(error),
     };
   }
 
-  #onSocketClosed(rpc: RpcConnection, code: number, reason: string): void {
-    if (rpc !== this.#socket) return; // an old socket, or one being closed on purpose
-    this.#release(rpc);
+  #onSocketClosed(life: SocketLifetime, code: number, reason: string): void {
+    life.lost(code, reason);
+    if (life !== this.#current) return; // an old socket, or one being closed on purpose
+    this.#current = undefined;
     const willReconnect = this.#willReconnect();
     this.#ctx.log('warn', 'socket closed', { code, reason, willReconnect });
     if (this.#ctx.state !== 'disconnected' && this.#ctx.state !== 'closed') {
-      this.#ctx.setState('disconnected', this.#dropReason);
+      this.#ctx.setState('disconnected', life.ended?.reason ?? 'socket-closed');
     }
+    // A running loop sees the loss through the lifetime (an attempt, or the wait for stability, fails).
+    if (!this.running && willReconnect) this.start(life.ended?.failure, true);
     this.#ctx.emit('disconnected', { code, reason, willReconnect });
-    const failure = this.#dropFailure;
-    this.#dropFailure = undefined;
-    const lost = failure ?? new ConnectionClosedError(undefined, code, reason);
-    if (this.#stableBreak) this.#stableBreak(lost);
-    else if (willReconnect) this.start(failure);
-    else if (!this.running) {
+    if (!this.running && !willReconnect && this.#ctx.state !== 'closed') {
+      const lost = lossOf(life);
       this.#rest(lost);
       this.#link.gaveUp(lost);
     }
@@ -338,27 +363,6 @@ export class ConnectionLoop {
     return this.#ctx.options.reconnect !== false && this.#ctx.state !== 'closed';
   }
 
-  /** Forget `rpc` as the current socket, with everything tied to it. */
-  #release(rpc: RpcConnection): void {
-    if (this.#socket !== rpc) return;
-    this.#socket = undefined;
-    this.#monitor?.stop();
-    this.#monitor = undefined;
-    this.#link.keeper.stop();
-    this.#link.subscriber.socketLost();
-  }
-
-  /**
-   * Drop `rpc` now (it is dead or unusable); the close handler reports it and the loop reconnects, at once,
-   * or after a `failure` (e.g. `12003` to an authentication in place) with the backoff that failure asks for.
-   */
-  drop(rpc: RpcConnection, reason: TransitionReason, why: string, failure?: Error): void {
-    if (rpc !== this.#socket) return;
-    this.#dropReason = reason;
-    this.#dropFailure = failure;
-    rpc.terminate(4001, why);
-  }
-
   /**
    * Stop trying (a `connect()` that gave up): end the loop and any socket it holds, back to `disconnected`.
    * A later `connect()` starts afresh.
@@ -366,11 +370,13 @@ export class ConnectionLoop {
   stop(error: Error): void {
     this.#abort?.abort(error);
     this.#abort = undefined;
-    const rpc = this.#socket;
-    if (rpc !== undefined) {
-      this.#release(rpc);
-      void rpc.shutdown(1000, 'connect aborted', (method) => new ConnectionClosedError(method));
-    }
+    const life = this.#current;
+    this.#current = undefined;
+    void life?.close(
+      'connect-aborted',
+      'connect aborted',
+      (method, sent) => new ConnectionClosedError(method, undefined, undefined, { sent }),
+    );
     if (this.#ctx.state !== 'disconnected' && this.#ctx.state !== 'closed') {
       this.#ctx.setState('disconnected', 'connect-aborted');
       this.#ctx.emit('disconnected', { code: 1000, reason: error.message, willReconnect: false });
@@ -379,13 +385,24 @@ export class ConnectionLoop {
   }
 
   /**
-   * The session is closing: end the loop and whatever socket exists, whatever it is doing. With `logout`,
-   * an authenticated socket gets `private/logout` and the server is given `logout.timeout` ms to close it.
-   * Synchronous up to the logout frame, so nothing is sent after `closed` is announced. An unconfirmed logout
-   * is reported as a `logout-unconfirmed` warning.
+   * The session is closing: end the loop and whatever socket exists, whatever it is doing. With `logout`, an
+   * authenticated socket gets `private/logout` and the server is given `logout.timeout` ms to close it (less
+   * when `hurry` aborts). Synchronous up to the logout frame, so nothing is sent after `closed` is announced.
+   * An unconfirmed logout is reported as a `logout-unconfirmed` warning.
    */
-  async end(logout: LogoutRequest | undefined, errorFor: (method: string) => Error): Promise<LogoutResult> {
-    const why = await this.#endSocket(logout, errorFor);
+  async end(
+    logout: LogoutRequest | undefined,
+    errorFor: CloseErrorFor,
+    hurry: AbortSignal,
+  ): Promise<LogoutResult> {
+    const life = this.#current;
+    this.#current = undefined;
+    life?.end(logout ? 'logout' : 'close');
+    this.#abort?.abort(new SessionClosedError());
+    this.#abort = undefined;
+    this.#rest(this.#status.lastError);
+    const why: Unconfirmed | undefined =
+      life === undefined ? 'no-socket' : await endSocket(life, logout, errorFor, hurry);
     if (logout === undefined || why === undefined) return { confirmed: why === undefined };
     this.#ctx.warn({
       code: 'logout-unconfirmed',
@@ -396,30 +413,10 @@ export class ConnectionLoop {
     });
     return { confirmed: false };
   }
+}
 
-  /** End the loop and the socket; resolves with why a logout is unconfirmed, or undefined when it is confirmed. */
-  async #endSocket(
-    logout: LogoutRequest | undefined,
-    errorFor: (method: string) => Error,
-  ): Promise<Unconfirmed | undefined> {
-    this.#abort?.abort(new SessionClosedError());
-    this.#abort = undefined;
-    this.#rest(this.#status.lastError);
-    const rpc = this.#socket;
-    if (rpc === undefined) return 'no-socket';
-    this.#release(rpc);
-    this.#loggingOut = rpc;
-    try {
-      return await endSocket(rpc, logout, errorFor);
-    } finally {
-      this.#loggingOut = undefined;
-    }
-  }
-
-  /** `close()` during a logout: stop waiting for the server and close the socket now. */
-  hurry(): void {
-    const rpc = this.#loggingOut;
-    this.#loggingOut = undefined;
-    void rpc?.shutdown(1000, 'session closed', () => new SessionClosedError());
-  }
+/** The error a lost socket leaves: the failure it was given up for, or how it closed. */
+function lossOf(life: SocketLifetime): Error {
+  const end = life.ended;
+  return end?.failure ?? new ConnectionClosedError(undefined, end?.code, end?.closeReason ?? 'socket lost');
 }

@@ -1,18 +1,20 @@
 /**
- * One JSON-RPC 2.0 connection over one WebSocket: integer ids, a pending map, per-call timeouts
- * (one timer per connection, not one per call), AbortSignal support, and routing of
- * notifications (`subscription`, `heartbeat`). It knows nothing about authentication.
+ * One JSON-RPC 2.0 connection over one WebSocket: integer ids, a pending map, per-call timeouts (one timer per
+ * connection, not one per call), AbortSignal support, routing of notifications (`subscription`, `heartbeat`),
+ * and what the liveness monitor reads (when frames and responses arrived, whether writes leave). It is the wire
+ * only: it knows nothing about authentication or the session.
  * @module
  */
-
 import {
   ConnectionClosedError,
   InvalidArgumentError,
   RequestTimeoutError,
   RpcError,
-  UpgradeRejectedError,
 } from '../errors/errors.js';
 import { monotonic } from '../time/clock.js';
+import { onAbort } from '../time/wait.js';
+import { IdlessErrors } from './idless.js';
+import { type OpenSocketOptions, openSocket } from './open.js';
 import {
   describeSocketError,
   ignore,
@@ -20,8 +22,7 @@ import {
   OPEN,
   oversizeRequest,
   terminate,
-  upgradeStatus,
-  type WebSocketConstructor,
+  utf8Length,
   type WebSocketLike,
 } from './socket.js';
 
@@ -37,17 +38,24 @@ export interface RpcHandlers {
   onProtocolError(error: Error): void;
 }
 
+/** The error a pending call gets when the socket closes: `sent` says whether its bytes left this process. */
+export type CloseErrorFor = (method: string, sent: boolean) => Error;
+
 interface Pending {
   readonly method: string;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly deadline: number;
   readonly timeout: number;
-  readonly signal: AbortSignal | undefined;
-  readonly onAbort: (() => void) | undefined;
+  readonly sentAt: number;
+  /** Bytes written up to and including this frame (see {@link RpcConnection.hasLeft}). */
+  readonly endOffset: number;
+  readonly undoAbort: (() => void) | undefined;
 }
 
 const NO_TIMER = Number.POSITIVE_INFINITY;
+/** The most a client frame's header takes (2 + 8 length + 4 mask): counted so "has left" errs towards "yes". */
+const MAX_FRAME_HEADER = 14;
 
 /** How a socket closed. */
 export interface CloseInfo {
@@ -58,15 +66,8 @@ export interface CloseInfo {
 }
 
 /** Options for {@link RpcConnection.open}. */
-export interface OpenOptions {
-  readonly url: string;
-  readonly WebSocket: WebSocketConstructor;
-  /** How long to wait for the socket to open, in ms. */
-  readonly connectTimeout: number;
+export interface OpenOptions extends OpenSocketOptions {
   readonly handlers: RpcHandlers;
-  readonly signal?: AbortSignal | undefined;
-  /** Third argument of the constructor (Node `ws` client options); omitted when undefined. */
-  readonly socketOptions?: Record<string, unknown> | undefined;
 }
 
 /** One JSON-RPC connection. Create with {@link RpcConnection.open}. */
@@ -74,108 +75,44 @@ export class RpcConnection {
   readonly #socket: WebSocketLike;
   readonly #handlers: RpcHandlers;
   readonly #pending = new Map<number, Pending>();
+  readonly #idless: IdlessErrors;
   #nextId = 1;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = NO_TIMER;
   #closed = false;
-  #closeError: ((method: string) => Error) | undefined;
+  #closeError: CloseErrorFor | undefined;
   /** Undoes the message listener when it is not `onmessage` (Node's `ws`). */
   #detachMessages: (() => void) | undefined;
   // The closed promise is made only when someone asks: idle sessions should not carry it.
   #closeInfo: CloseInfo | undefined;
   #closedPromise: Promise<CloseInfo> | undefined;
   #resolveClosed: ((info: CloseInfo) => void) | undefined;
-
-  /** Resolves once the socket has closed, however that happened. */
-  get closed(): Promise<CloseInfo> {
-    if (this.#closeInfo) return Promise.resolve(this.#closeInfo);
-    this.#closedPromise ??= new Promise((resolve) => {
-      this.#resolveClosed = resolve;
-    });
-    return this.#closedPromise;
-  }
-
-  #markClosed(info: CloseInfo): void {
-    this.#closeInfo = info;
-    this.#resolveClosed?.(info);
-  }
+  /** Bytes handed to the socket so far (frames and an upper bound of their headers). */
+  #written = 0;
   /** Monotonic time of the last inbound frame (or of the open): the liveness monitor reads it. */
   lastFrameAt = monotonic();
-  /** Set once `public/auth` succeeded on this socket (a logout is worth sending on it). */
-  authenticated = false;
-  /** Requests written since the last response: an id-less error can be matched only when this is 1. */
-  #sentSinceResponse = 0;
-  #lastSentId = 0;
+  /** Monotonic time of the last response to a request (or of the open): notifications do not count. */
+  lastResponseAt = this.lastFrameAt;
 
   private constructor(socket: WebSocketLike, handlers: RpcHandlers) {
     this.#socket = socket;
     this.#handlers = handlers;
+    this.#idless = new IdlessErrors({
+      pendingIds: () => this.#pending.keys(),
+      isPending: (id) => this.#pending.has(id),
+      reject: (id, wire) => {
+        const pending = this.#settle(id);
+        pending?.reject(RpcError.fromWire(pending.method, wire));
+      },
+      unmatched: (error) => this.#handlers.onProtocolError(error),
+    });
   }
 
-  /** Open a socket and resolve once it is open; rejects with {@link ConnectionClosedError} if it fails. */
-  static open(options: OpenOptions): Promise<RpcConnection> {
-    return new Promise((resolve, reject) => {
-      const { signal } = options;
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      let socket: WebSocketLike;
-      try {
-        socket =
-          options.socketOptions === undefined
-            ? new options.WebSocket(options.url)
-            : new options.WebSocket(options.url, undefined, options.socketOptions);
-      } catch (error) {
-        reject(error);
-        return;
-      }
-      const connection = new RpcConnection(socket, options.handlers);
-      let settled = false;
-      const finish = (error?: unknown): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (error === undefined) {
-          socket.onopen = null; // or it keeps this whole closure (timer, handlers, options) alive as long as the socket
-          connection.#attach();
-          resolve(connection);
-        } else {
-          socket.onopen = socket.onclose = socket.onmessage = null;
-          socket.onerror = ignore; // ws reports an aborted handshake as an error event: keep a listener
-          connection.#closed = true;
-          terminate(socket);
-          reject(error);
-        }
-      };
-      const onAbort = (): void => finish(signal?.reason);
-      const timer = setTimeout(
-        () =>
-          finish(
-            new ConnectionClosedError(
-              undefined,
-              undefined,
-              `no connection within ${options.connectTimeout} ms`,
-            ),
-          ),
-        options.connectTimeout,
-      );
-      signal?.addEventListener('abort', onAbort, { once: true });
-      let lastError = '';
-      socket.onerror = (event) => {
-        lastError = describeSocketError(event);
-      };
-      socket.onclose = (event) => {
-        const status = upgradeStatus(lastError);
-        finish(
-          status === undefined
-            ? new ConnectionClosedError(undefined, event.code, event.reason || lastError)
-            : new UpgradeRejectedError(status, options.url),
-        );
-      };
-      socket.onopen = () => finish();
-    });
+  /** Open a socket and resolve once it is open; see {@link openSocket} for how it fails. */
+  static async open(options: OpenOptions): Promise<RpcConnection> {
+    const connection = new RpcConnection(await openSocket(options), options.handlers);
+    connection.#attach();
+    return connection;
   }
 
   #attach(): void {
@@ -199,18 +136,46 @@ export class RpcConnection {
     socket.onclose = (event) => this.#onClose(event.code, event.reason || lastError);
   }
 
+  /** Resolves once the socket has closed, however that happened. */
+  get closed(): Promise<CloseInfo> {
+    if (this.#closeInfo) return Promise.resolve(this.#closeInfo);
+    this.#closedPromise ??= new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    return this.#closedPromise;
+  }
+
   /** True until the socket closes. */
   get isOpen(): boolean {
     return !this.#closed && this.#socket.readyState === OPEN;
   }
 
+  /** Bytes handed to the socket so far (with an upper bound of frame headers). */
+  get bytesWritten(): number {
+    return this.#written;
+  }
+
+  /** Bytes still waiting in the socket's write buffer. */
+  get bytesBuffered(): number {
+    const buffered = (this.#socket as { bufferedAmount?: unknown }).bufferedAmount;
+    return typeof buffered === 'number' ? buffered : 0;
+  }
+
+  /** Send time (monotonic) of the oldest request still waiting for its answer, if any. */
+  get oldestPendingAt(): number | undefined {
+    for (const pending of this.#pending.values()) return pending.sentAt;
+    return undefined;
+  }
+
   /**
-   * Send a request and resolve with its `result`.
-   * Rejects with {@link RpcError}, {@link RequestTimeoutError}, {@link ConnectionClosedError}, or the signal's reason.
+   * Send a request and resolve with its `result`. Rejects with {@link RpcError}, {@link RequestTimeoutError},
+   * {@link ConnectionClosedError}, a `MalformedResponseError` (an error without a numeric code), or the signal's
+   * reason.
    */
   call(method: string, params: object | undefined, timeout: number, signal?: AbortSignal): Promise<unknown> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.isOpen) return Promise.reject(new ConnectionClosedError(method));
+    if (!this.isOpen)
+      return Promise.reject(new ConnectionClosedError(method, undefined, undefined, { sent: false }));
     const id = this.#nextId++;
     let frame: string;
     try {
@@ -229,43 +194,56 @@ export class RpcConnection {
     const oversize = oversizeRequest(method, frame);
     if (oversize) return Promise.reject(oversize);
     return new Promise((resolve, reject) => {
-      const onAbort = signal
-        ? () => {
-            if (this.#pending.delete(id)) reject(signal.reason);
-          }
-        : undefined;
-      const deadline = monotonic() + timeout;
-      this.#pending.set(id, { method, resolve, reject, deadline, timeout, signal, onAbort });
-      if (onAbort) signal?.addEventListener('abort', onAbort, { once: true });
-      if (deadline < this.#timerAt) this.#armTimer(deadline);
+      const now = monotonic();
+      const deadline = now + timeout;
+      const undoAbort =
+        signal === undefined
+          ? undefined
+          : onAbort(signal, () => {
+              if (this.#settle(id)) reject(signal.reason);
+            });
       try {
         this.#socket.send(frame);
-        this.#sentSinceResponse += 1;
-        this.#lastSentId = id;
       } catch (error) {
-        this.#settle(id);
+        undoAbort?.();
         reject(
-          new ConnectionClosedError(method, undefined, error instanceof Error ? error.message : undefined),
+          new ConnectionClosedError(method, undefined, error instanceof Error ? error.message : undefined, {
+            sent: false,
+          }),
         );
+        return;
       }
+      this.#written += utf8Length(frame) + MAX_FRAME_HEADER;
+      this.#pending.set(id, {
+        method,
+        resolve,
+        reject,
+        deadline,
+        timeout,
+        sentAt: now,
+        endOffset: this.#written,
+        undoAbort,
+      });
+      if (deadline < this.#timerAt) this.#armTimer(deadline);
     });
   }
 
+  /** Whether the bytes of a frame written up to `endOffset` have left this process. */
+  #hasLeft(endOffset: number): boolean {
+    return this.#written - this.bytesBuffered >= endOffset;
+  }
+
   /** Choose the error pending calls get when the peer closes the socket (default {@link ConnectionClosedError}). */
-  setCloseError(errorFor: (method: string) => Error): void {
+  setCloseError(errorFor: CloseErrorFor): void {
     this.#closeError = errorFor;
   }
 
-  /**
-   * Send a request that gets no response (Deribit's `private/logout`). Returns false if the socket is not open.
-   */
+  /** Send a request that gets no response (Deribit's `private/logout`). Returns false if the socket is not open. */
   sendOnly(method: string, params: object | undefined): boolean {
     if (!this.isOpen) return false;
     const id = this.#nextId++;
     try {
       this.#socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-      this.#sentSinceResponse += 1;
-      this.#lastSentId = id;
       return true;
     } catch {
       return false;
@@ -273,23 +251,18 @@ export class RpcConnection {
   }
 
   /**
-   * Close on our own initiative: reject every pending call at once with `errorFor(method)`, close politely,
-   * and resolve when the socket has closed (it is terminated if the peer has not answered within `graceMs`).
-   * `onClose` is not called: the caller already knows.
+   * Close on our own initiative: reject every pending call at once with `errorFor`, close politely, and resolve
+   * when the socket has closed (it is terminated if the peer has not answered within `graceMs`). `onClose` is
+   * not called: the caller already knows.
    */
-  shutdown(
-    code: number,
-    reason: string,
-    errorFor: (method: string) => Error,
-    graceMs = 1000,
-  ): Promise<CloseInfo> {
+  shutdown(code: number, reason: string, errorFor: CloseErrorFor, graceMs = 1000): Promise<CloseInfo> {
     if (this.#closed) return this.closed;
     this.#closed = true;
     this.#clearTimer();
     this.#rejectAll(errorFor);
     const socket = this.#socket;
     this.#detachMessages?.();
-    this.#socket.onmessage = null;
+    socket.onmessage = null;
     socket.onerror = ignore;
     const grace = setTimeout(() => {
       terminate(socket);
@@ -310,10 +283,7 @@ export class RpcConnection {
     return this.closed;
   }
 
-  /**
-   * Drop the socket at once (a dead connection gets no closing handshake) and reject every pending call now,
-   * without waiting for the close event.
-   */
+  /** Drop the socket at once (a dead connection gets no closing handshake) and reject every pending call now. */
   terminate(code = 4000, reason = 'terminated'): void {
     if (this.#closed) return;
     terminate(this.#socket);
@@ -321,7 +291,8 @@ export class RpcConnection {
   }
 
   #onFrame(data: unknown): void {
-    this.lastFrameAt = monotonic();
+    const now = monotonic();
+    this.lastFrameAt = now;
     let message: unknown;
     try {
       message = JSON.parse(typeof data === 'string' ? data : String(data));
@@ -343,7 +314,7 @@ export class RpcConnection {
       error?: { code?: unknown; message?: unknown; data?: unknown };
     };
     if (typeof frame.id === 'number') {
-      this.#sentSinceResponse = 0;
+      this.lastResponseAt = now;
       const pending = this.#settle(frame.id);
       if (!pending) return; // a late answer to a call that already timed out or was aborted
       const error = frame.error;
@@ -352,7 +323,8 @@ export class RpcConnection {
       return;
     }
     if (frame.error !== undefined && frame.error !== null && frame.method === undefined) {
-      this.#onIdlessError(frame.error);
+      this.lastResponseAt = now;
+      this.#idless.add(frame.error);
       return;
     }
     if (frame.method === 'subscription' && typeof frame.params?.channel === 'string') {
@@ -368,23 +340,11 @@ export class RpcConnection {
     );
   }
 
-  /**
-   * Deribit answers an oversize or unparsable request with an error that has no `id`. It can only belong to
-   * the last request when exactly one was written since the previous response; otherwise nobody can tell
-   * which call it was, and it is reported (the calls then end by their own timeout).
-   */
-  #onIdlessError(error: { code?: unknown; message?: unknown; data?: unknown }): void {
-    const pending = this.#sentSinceResponse === 1 ? this.#settle(this.#lastSentId) : undefined;
-    this.#sentSinceResponse = 0;
-    if (pending) pending.reject(RpcError.fromWire(pending.method, error));
-    else this.#handlers.onProtocolError(RpcError.fromWire('an unknown request', error));
-  }
-
   #settle(id: number): Pending | undefined {
     const pending = this.#pending.get(id);
     if (!pending) return undefined;
     this.#pending.delete(id);
-    if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
+    pending.undoAbort?.();
     return pending;
   }
 
@@ -394,7 +354,7 @@ export class RpcConnection {
     this.#timer = setTimeout(() => this.#expire(), Math.max(0, at - monotonic()));
   }
 
-  /** Reject every call past its deadline, then re-arm for the earliest remaining one. */
+  /** Reject every call past its deadline (unsent ones say so), then re-arm for the earliest remaining one. */
   #expire(): void {
     this.#timer = undefined;
     this.#timerAt = NO_TIMER;
@@ -403,7 +363,8 @@ export class RpcConnection {
     for (const [id, pending] of this.#pending) {
       if (pending.deadline <= now) {
         this.#settle(id);
-        pending.reject(new RequestTimeoutError(pending.method, pending.timeout));
+        const neverLeft = !this.#hasLeft(pending.endOffset);
+        pending.reject(new RequestTimeoutError(pending.method, pending.timeout, neverLeft));
       } else if (pending.deadline < next) {
         next = pending.deadline;
       }
@@ -411,16 +372,23 @@ export class RpcConnection {
     if (next !== NO_TIMER) this.#armTimer(next);
   }
 
+  #markClosed(info: CloseInfo): void {
+    this.#closeInfo = info;
+    this.#resolveClosed?.(info);
+  }
+
   #onClose(code: number, reason: string, local = false): void {
     if (this.#closed) return;
     this.#closed = true;
     const socket = this.#socket;
     this.#detachMessages?.();
-    this.#socket.onmessage = null;
+    socket.onmessage = null;
     socket.onclose = null;
     socket.onerror = ignore;
     this.#clearTimer();
-    this.#rejectAll(this.#closeError ?? ((method) => new ConnectionClosedError(method, code, reason)));
+    this.#rejectAll(
+      this.#closeError ?? ((method, sent) => new ConnectionClosedError(method, code, reason, { sent })),
+    );
     this.#markClosed({ code, reason, local });
     this.#handlers.onClose(code, reason);
   }
@@ -429,14 +397,15 @@ export class RpcConnection {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = NO_TIMER;
+    this.#idless.dispose();
   }
 
-  #rejectAll(errorFor: (method: string) => Error): void {
+  #rejectAll(errorFor: CloseErrorFor): void {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const call of pending) {
-      if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort);
-      call.reject(errorFor(call.method));
+      call.undoAbort?.();
+      call.reject(errorFor(call.method, this.#hasLeft(call.endOffset)));
     }
   }
 }

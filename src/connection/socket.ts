@@ -42,6 +42,12 @@ export interface NodeStyleSocket {
 export function ignore(): void {}
 
 const encoder = new TextEncoder();
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Bytes `text` takes in UTF-8 (measured only when it holds a character beyond ASCII). */
+export function utf8Length(text: string): number {
+  return NON_ASCII.test(text) ? encoder.encode(text).length : text.length;
+}
 
 /** The error for a request frame over {@link MAX_REQUEST_BYTES}, or undefined: such a request is never sent. */
 export function oversizeRequest(method: string, frame: string): InvalidArgumentError | undefined {
@@ -73,6 +79,14 @@ export function describeSocketError(event: unknown): string {
     if (typeof message === 'string') return message;
   }
   return 'socket error';
+}
+
+/** The error code (`ECONNREFUSED`, `ENOTFOUND`, a TLS code…) of a socket error event, when it carries one. */
+export function socketErrorCode(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const error = (event as { error?: unknown }).error ?? event;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** The HTTP status of a refused upgrade, from `ws`'s error message (browsers do not tell). */

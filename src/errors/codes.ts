@@ -49,6 +49,13 @@ export const ErrorCode = {
   parseError: -32700,
 } as const;
 
+/** The `data` object Deribit attaches to some errors (e.g. `{ reason, param }`). */
+export type RpcErrorData = {
+  readonly reason?: string;
+  readonly param?: string;
+  readonly [key: string]: unknown;
+};
+
 /** One of the codes in {@link ErrorCode}. */
 export type KnownErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

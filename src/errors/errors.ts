@@ -3,7 +3,9 @@
  * No error carries a secret: messages and properties name methods and codes, never params or tokens.
  * @module
  */
-import { codeRow, ErrorCode, type SessionAction } from './codes.js';
+import type { RpcErrorData } from './codes.js';
+
+export type { RpcErrorData } from './codes.js';
 
 /** Stable string codes of the errors that have no Deribit code of their own. */
 export type LocalErrorCode =
@@ -16,6 +18,8 @@ export type LocalErrorCode =
   | 'UPGRADE_REJECTED'
   | 'LISTENER_ERROR'
   | 'STREAM_OVERFLOW'
+  | 'CONFIGURATION_REFUSED'
+  | 'SUBSCRIPTION_REFUSED'
   | 'INVALID_ARGUMENT';
 
 /**
@@ -26,13 +30,6 @@ export abstract class DeribitSessionError extends Error {
   /** Deribit's numeric code when the server produced the error, otherwise a stable string code. */
   abstract readonly code: number | LocalErrorCode;
 }
-
-/** The `data` object Deribit attaches to some errors. */
-export type RpcErrorData = {
-  readonly reason?: string;
-  readonly param?: string;
-  readonly [key: string]: unknown;
-};
 
 /** The server answered a request with a JSON-RPC error. */
 export class RpcError extends DeribitSessionError {
@@ -61,9 +58,22 @@ export class RpcError extends DeribitSessionError {
     this.deribitMessage = message;
   }
 
-  /** From the `error` object of a JSON-RPC frame, however odd (a non-numeric code becomes `NaN`). */
-  static fromWire(method: string, error: { code?: unknown; message?: unknown; data?: unknown }): RpcError {
-    const code = typeof error.code === 'number' ? error.code : Number(error.code);
+  /**
+   * From the `error` object of a JSON-RPC frame, however odd. A code sent as a numeric string is read as its
+   * number; a code that is no number at all makes a {@link MalformedResponseError} (transient), never `NaN`.
+   */
+  static fromWire(
+    method: string,
+    error: { code?: unknown; message?: unknown; data?: unknown },
+  ): RpcError | MalformedResponseError {
+    const raw = error.code;
+    const code =
+      typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+    if (!Number.isInteger(code)) {
+      return new MalformedResponseError(
+        `${method} was answered with an error whose code is not a number; the request was not executed`,
+      );
+    }
     const text = typeof error.message === 'string' ? error.message : 'unknown error';
     const data =
       typeof error.data === 'object' && error.data !== null ? (error.data as RpcErrorData) : undefined;
@@ -116,8 +126,8 @@ export class RequestTimeoutError extends DeribitSessionError {
     super(
       message ??
         (neverSent
-          ? `${method} was not sent: the session was not ready within ${timeout} ms`
-          : `${method} got no response within ${timeout} ms; it may or may not have been processed`),
+          ? `${method} was not sent: the session was not ready within ${Math.round(timeout)} ms`
+          : `${method} got no response within ${Math.round(timeout)} ms; it may or may not have been processed`),
     );
     this.method = method;
     this.timeout = timeout;
@@ -125,9 +135,19 @@ export class RequestTimeoutError extends DeribitSessionError {
   }
 }
 
+/** Options of {@link ConnectionClosedError}. */
+export interface ConnectionClosedOptions {
+  /**
+   * Whether the request's bytes left this process. Default `true` (outcome unknown). `false`: the socket
+   * closed while the frame was still in the local write buffer, so the server never saw it.
+   */
+  readonly sent?: boolean;
+  readonly cause?: unknown;
+}
+
 /**
- * The socket closed while a request was in flight. Deribit may or may not have processed it:
- * for order methods, check with the exchange before resending.
+ * The socket closed while a request was in flight. Deribit may or may not have processed it (`sent: true`):
+ * for order methods, check with the exchange before resending. `sent: false` means the request never left.
  */
 export class ConnectionClosedError extends DeribitSessionError {
   override readonly name: string = 'ConnectionClosedError';
@@ -138,23 +158,74 @@ export class ConnectionClosedError extends DeribitSessionError {
   readonly closeCode: number | undefined;
   /** Why the socket closed, when known (the close reason or the socket error). */
   readonly reason: string | undefined;
+  /** Whether the request reached the network (see {@link ConnectionClosedOptions.sent}); `false` without one. */
+  readonly sent: boolean;
 
   /**
    * @param method - the method in flight, if any
    * @param closeCode - the WebSocket close code, if known
    * @param reason - the close reason or socket error, if known (kept even without a close code)
+   * @param options - whether the request left, and the cause
    */
-  constructor(method?: string, closeCode?: number, reason?: string) {
+  constructor(method?: string, closeCode?: number, reason?: string, options: ConnectionClosedOptions = {}) {
     const details = [closeCode === undefined ? '' : `code ${closeCode}`, reason ?? ''].filter(Boolean);
     const how = `connection closed${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+    const sent = method !== undefined && options.sent !== false;
     super(
-      method
-        ? `${how} before ${method} was answered: the outcome is unknown (it may or may not have been executed)`
-        : how,
+      method === undefined
+        ? how
+        : sent
+          ? `${how} before ${method} was answered: the outcome is unknown (it may or may not have been executed)`
+          : `${how} before ${method} left the write buffer: it was not sent`,
+      options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.method = method;
     this.closeCode = closeCode;
     this.reason = reason || undefined;
+    this.sent = sent;
+  }
+}
+
+/** Why a connection attempt failed. */
+export type ConnectFailure = 'dns' | 'refused' | 'unreachable' | 'tls' | 'timeout' | 'closed';
+
+const FAILURE_ADVICE: Readonly<Record<ConnectFailure, (host: string) => string>> = {
+  dns: (host) => `the host name ${host} was not found (DNS): check the url, or the network`,
+  refused: (host) => `${host} refused the connection: nothing listens there; check the url and port`,
+  unreachable: (host) => `${host} is unreachable: check the network (or a firewall)`,
+  tls: (host) =>
+    `the TLS handshake with ${host} failed: check the url, the clock, a TLS-inspecting proxy (wsOptions.ca)`,
+  timeout: (host) => `no connection to ${host} in time: the network may be down or slow`,
+  closed: (host) => `the connection to ${host} closed before it opened`,
+};
+
+/**
+ * A connection attempt failed before the socket opened. `failure` says why, in a word a program can act on; the
+ * message says it in words a person can. Transient (`classify` says `retry`): the session keeps trying.
+ */
+export class ConnectFailedError extends ConnectionClosedError {
+  override readonly name = 'ConnectFailedError';
+  /** Why: `dns` (host name not found), `refused`, `unreachable`, `tls`, `timeout` or `closed`. */
+  readonly failure: ConnectFailure;
+
+  /**
+   * @param failure - why
+   * @param url - the endpoint (only its host is shown: a URL may carry credentials)
+   * @param closeCode - the WebSocket close code, if any
+   * @param detail - the socket's own error text
+   */
+  constructor(failure: ConnectFailure, url: string, closeCode?: number, detail?: string) {
+    super(undefined, closeCode, detail);
+    this.failure = failure;
+    this.message = `cannot connect: ${FAILURE_ADVICE[failure](hostOf(url))}${detail ? ` (${detail})` : ''}`;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the server';
   }
 }
 
@@ -253,6 +324,46 @@ export class StreamOverflowError extends DeribitSessionError {
   }
 }
 
+/**
+ * The server refused a setting of this session that will not change by retrying (e.g. a heartbeat interval under
+ * Deribit's minimum): the session closed; the message says what to fix. `cause` is the server's {@link RpcError}.
+ */
+export class ConfigurationError extends DeribitSessionError {
+  override readonly name = 'ConfigurationError';
+  override readonly code = 'CONFIGURATION_REFUSED' as const;
+
+  /**
+   * @param message - what was refused and what to fix
+   * @param options - `cause`: the server's answer
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * The server did not subscribe some channels: it left them out of its answer, or refused them for a reason that
+ * will not change (a bad name, a scope that is too small). `channels` names them; they are not subscribed and
+ * their handlers were removed. `cause` is the server's error, when it answered with one.
+ */
+export class SubscriptionRefusedError extends DeribitSessionError {
+  override readonly name = 'SubscriptionRefusedError';
+  override readonly code = 'SUBSCRIPTION_REFUSED' as const;
+  /** The channels that are not subscribed. */
+  readonly channels: readonly string[];
+
+  /**
+   * @param channels - the channels refused
+   * @param options - `cause`: the server's error, if any
+   */
+  constructor(channels: readonly string[], options?: { cause?: unknown }) {
+    const cause = options?.cause;
+    const why = cause instanceof Error ? `: ${cause.message}` : ' (left out of its answer)';
+    super(`the server did not subscribe ${channels.join(', ')}${why}`, options);
+    this.channels = Object.freeze([...channels]);
+  }
+}
+
 /** The session is closed (by `close()`, `logout()` or a fatal error) and takes no more requests. */
 export class SessionClosedError extends DeribitSessionError {
   override readonly name = 'SessionClosedError';
@@ -288,64 +399,4 @@ export class InvalidArgumentError extends TypeError {
     super(message, options);
     this.argument = argument;
   }
-}
-
-/**
- * What a failure means:
- * - `fatal`: stop; retrying cannot help (bad credentials, session closed).
- * - `reauth`: the token is missing, expired or refused: authenticate again.
- * - `retry`: transient (network, rate limit, maintenance): retry with backoff.
- * - `caller`: the request itself is wrong; fix the call.
- */
-export type ErrorClass = 'fatal' | 'reauth' | 'retry' | 'caller';
-
-/** The error class of each session action (see `codes.ts`). */
-const CLASS_OF: Readonly<Record<SessionAction, ErrorClass>> = {
-  fatal: 'fatal',
-  reauth: 'reauth',
-  retry: 'retry',
-  'backoff-max': 'retry',
-  terminated: 'retry',
-  refusal: 'caller',
-  'refusal-on-repeat': 'retry',
-};
-
-/** What the session does when `error` answers a request: the code table's row, or undefined for non-RPC errors. */
-export function sessionAction(error: unknown): SessionAction | undefined {
-  if (error instanceof RpcError) return codeRow(error.code).action;
-  if (error instanceof AuthenticationError && typeof error.code === 'number')
-    return codeRow(error.code).action;
-  return undefined;
-}
-
-/** `12003 login_over_limit`: every failed login lengthens the lockout, so the next one waits the longest delay. */
-export function isLoginOverLimit(error: unknown): boolean {
-  return sessionAction(error) === 'backoff-max';
-}
-
-/** `10028 too_many_requests`: the credit pool ran dry, and the server ends the session. */
-export function isTooManyRequests(error: unknown): boolean {
-  return sessionAction(error) === 'terminated';
-}
-
-/** Classify any error thrown by this library (or the socket beneath it). See {@link ErrorClass}. */
-export function classify(error: unknown): ErrorClass {
-  if (error instanceof AuthenticationError || error instanceof SessionClosedError) return 'fatal';
-  if (error instanceof UpgradeRejectedError) return error.isFatal ? 'fatal' : 'retry';
-  if (error instanceof NotConnectedError || error instanceof StreamOverflowError) return 'caller';
-  if (error instanceof RpcError) return CLASS_OF[codeRow(error.code).action];
-  if (error instanceof TypeError || error instanceof RangeError) return 'caller';
-  return 'retry';
-}
-
-/**
- * The token the session used was not accepted (`13009 unauthorized`, `10000 authorization_required`): a `reauth`
- * row of the code table, except `13778`, which is about raw channels on an unauthenticated socket.
- */
-export function isUnauthorized(error: unknown): boolean {
-  return (
-    error instanceof RpcError &&
-    codeRow(error.code).action === 'reauth' &&
-    error.code !== ErrorCode.rawSubscriptionsNotAvailable
-  );
 }

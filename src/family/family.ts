@@ -10,7 +10,6 @@ import type { TokenKeeper, TokenSource } from '../auth/keeper.js';
 import { InvalidArgumentError, SessionClosedError } from '../errors/errors.js';
 import type { ChildFixedKey, SessionOptions } from '../options/options.js';
 import type { SessionContext } from '../session/context.js';
-import type { DeribitSession } from '../session/session.js';
 import { Lineage } from './lineage.js';
 
 /** Options of {@link DeribitSession.fork} and {@link DeribitSession.exchange} for the child: the parent's, overridden. */
@@ -41,45 +40,56 @@ export interface ChildLink {
   readonly lineage: Lineage;
 }
 
+/** A child session, as its parent's family sees it (the facade, without importing it). */
+export interface ChildSession {
+  readonly state: string;
+  /** The child's own children, and theirs. */
+  readonly children: ChildSession[];
+  connect(options?: { readonly signal?: AbortSignal }): Promise<void>;
+  close(): Promise<void>;
+  once(event: 'closed', listener: () => void): unknown;
+}
+
 /** What the family needs from its session. */
-export interface FamilyLink {
+export interface FamilyLink<Child extends ChildSession = ChildSession> {
   readonly keeper: TokenKeeper;
   /** Wait for the session to be ready, at most `timeout` ms. */
   waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void>;
   /** The child's options: the parent's without how it authenticates, overridden; validated (throws). */
   childOptions(overrides: ChildSessionOptions): ChildSessionOptions;
   /** Construct a child session bound to `link`. */
-  createChild(options: SessionOptions, link: ChildLink): DeribitSession;
+  createChild(options: SessionOptions, link: ChildLink): Child;
 }
 
 const SESSION_NAME = /^\S+$/;
 
 /** Forks, subaccount sessions and the lineage of one session. */
-export class Family {
+export class Family<Child extends ChildSession = ChildSession> {
   /** Shared by every session descended from one root. */
-  lineage = new Lineage();
+  readonly lineage: Lineage;
   readonly #ctx: SessionContext;
-  readonly #link: FamilyLink;
-  #children: Set<DeribitSession> | undefined;
+  readonly #link: FamilyLink<Child>;
+  #children: Set<Child> | undefined;
   /** Children still connecting: closed with the parent. */
-  #spawning: Set<DeribitSession> | undefined;
+  #spawning: Set<Child> | undefined;
 
   /**
    * @param ctx - the session's context (its core)
    * @param link - readiness, tokens and child construction
    */
-  constructor(ctx: SessionContext, link: FamilyLink) {
+  constructor(ctx: SessionContext, link: FamilyLink<Child>, lineage = new Lineage()) {
     this.#ctx = ctx;
     this.#link = link;
+    this.lineage = lineage;
   }
 
   /** Open children, and theirs. */
-  get children(): DeribitSession[] {
-    return [...(this.#children ?? [])].flatMap((child) => [child, ...child.children]);
+  get children(): Child[] {
+    return [...(this.#children ?? [])].flatMap((child) => [child, ...(child.children as Child[])]);
   }
 
   /** Fork a named session; see {@link DeribitSession.fork}. */
-  async fork(name: string, options: ForkOptions = {}): Promise<DeribitSession> {
+  async fork(name: string, options: ForkOptions = {}): Promise<Child> {
     if (typeof name !== 'string' || !SESSION_NAME.test(name)) {
       throw new InvalidArgumentError('name', 'fork() needs a session name without whitespace');
     }
@@ -103,7 +113,7 @@ export class Family {
   }
 
   /** Open a subaccount session; see {@link DeribitSession.exchange}. */
-  async exchange(subjectId: number, options: ExchangeOptions = {}): Promise<DeribitSession> {
+  async exchange(subjectId: number, options: ExchangeOptions = {}): Promise<Child> {
     if (!Number.isInteger(subjectId) || subjectId <= 0) {
       throw new InvalidArgumentError('subjectId', 'exchange() needs a positive integer subject id');
     }
@@ -146,7 +156,7 @@ export class Family {
     source: TokenSource,
     childOptions: ChildSessionOptions,
     signal: AbortSignal | undefined,
-  ): Promise<DeribitSession> {
+  ): Promise<Child> {
     const child = this.#link.createChild(
       { ...childOptions, refreshToken: tokens.refreshToken },
       { source, lineage: this.lineage },

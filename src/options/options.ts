@@ -4,12 +4,13 @@
  * @module
  */
 import type { CredentialGrant, Credentials } from '../auth/grants.js';
-import { DEFAULT_REFRESH, MAX_TIMER_DELAY, type RefreshOptions } from '../auth/refresh.js';
+import { DEFAULT_REFRESH, type RefreshOptions } from '../auth/refresh.js';
 import { DEFAULT_RECONNECT, type ReconnectOptions } from '../connection/backoff.js';
-import { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from '../connection/heartbeat.js';
+import { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from '../connection/lifetime.js';
 import { DEFAULT_LIVENESS, type LivenessOptions } from '../connection/liveness.js';
 import type { WebSocketConstructor } from '../connection/socket.js';
 import { InvalidArgumentError } from '../errors/errors.js';
+import { MAX_TIMER_DELAY } from '../time/wait.js';
 import { checkUrl } from './url.js';
 import {
   booleanOption,

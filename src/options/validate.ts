@@ -5,8 +5,8 @@
  * @module
  */
 
-import { MAX_TIMER_DELAY } from '../auth/refresh.js';
 import { InvalidArgumentError } from '../errors/errors.js';
+import { MAX_TIMER_DELAY } from '../time/wait.js';
 import { nearest } from './nearest.js';
 
 /** What a numeric option accepts. Non-finite values are refused unless `infinity` is set. */
@@ -75,8 +75,8 @@ export function numberOption(path: string, value: unknown, fallback: number, ran
  * A per-call or per-session timeout in ms: `fallback` when `undefined`, else a number > 0 and
  * ≤ 2^31 − 1 (what one `setTimeout` can wait). Throws {@link InvalidArgumentError}.
  */
-export function validateTimeout(name: string, value: unknown, fallback: number): number {
-  return numberOption(name, value, fallback, TIMEOUT_RANGE);
+export function validateTimeout(name: string, value: unknown, fallback: number, infinity = false): number {
+  return numberOption(name, value, fallback, infinity ? { ...TIMEOUT_RANGE, infinity } : TIMEOUT_RANGE);
 }
 
 /**

@@ -6,27 +6,27 @@
  */
 import WebSocketImpl from 'isomorphic-ws';
 import type { Grant } from '../auth/grants.js';
-import { type KeeperLink, TokenKeeper } from '../auth/keeper.js';
-import { CallGate, type GateLink } from '../calls/gate.js';
+import { TokenKeeper } from '../auth/keeper.js';
+import { CallGate } from '../calls/gate.js';
 import type { LogoutRequest } from '../connection/end.js';
-import { ConnectionLoop, type LoopLink } from '../connection/loop.js';
-import type { RpcConnection } from '../connection/rpc.js';
+import type { SocketLifetime } from '../connection/lifetime.js';
+import { ConnectionLoop } from '../connection/loop.js';
 import type { WebSocketConstructor } from '../connection/socket.js';
 import { socketOptionsFor } from '../connection/transport.js';
 import { NotConnectedError, SessionClosedError } from '../errors/errors.js';
-import { type ChildLink, type ChildSessionOptions, Family, type FamilyLink } from '../family/family.js';
+import { type ChildLink, type ChildSession, type ChildSessionOptions, Family } from '../family/family.js';
 import {
   type ResolvedOptions,
   resolveChildOptions,
   resolveOptions,
   type SessionOptions,
 } from '../options/options.js';
-import { Subscriber, type SubscriberLink } from '../subscriptions/subscriber.js';
+import type { SubscriptionRegistry } from '../subscriptions/registry.js';
+import { Subscriber } from '../subscriptions/subscriber.js';
 import { monotonic } from '../time/clock.js';
 import type { EventPayload, LogLevel, SessionContext } from './context.js';
 import type { CloseReason, SessionEvents, WarningEvent } from './events.js';
 import { Reporter } from './reporter.js';
-import type { DeribitSession } from './session.js';
 import type { LogoutResult, SessionStatus } from './session-types.js';
 import { isReady, type SessionState, type TransitionReason, transition } from './state.js';
 
@@ -39,47 +39,48 @@ export interface EventSink {
 }
 
 /** The state, the parts and the teardown of one session. */
-export class SessionCore
-  implements SessionContext, GateLink, SubscriberLink, FamilyLink, LoopLink, KeeperLink
-{
+export class SessionCore<Child extends ChildSession = ChildSession> implements SessionContext {
   state: SessionState = 'disconnected';
   readonly options: ResolvedOptions;
   readonly #raw: SessionOptions;
   readonly #events: EventSink;
+  readonly #createChild: (options: SessionOptions, link: ChildLink) => Child;
   readonly WebSocket: WebSocketConstructor;
   readonly socketOptions: Record<string, unknown> | undefined;
   readonly reporter: Reporter;
   readonly keeper: TokenKeeper;
   readonly gate: CallGate;
   readonly subscriber: Subscriber;
-  readonly family: Family;
+  readonly family: Family<Child>;
   readonly loop: ConnectionLoop;
-  /** Construct a child session bound to `link` (the facade knows how). */
-  readonly createChild: (options: SessionOptions, link: ChildLink) => DeribitSession;
   /** The one teardown, once begun. */
   #teardown: Promise<LogoutResult> | undefined;
+  /** Aborted by a `close()` during a logout: stop waiting for the server. */
+  readonly #hurry = new AbortController();
 
   /**
    * @param raw - the options as given (validated here; throws `InvalidArgumentError`)
    * @param events - the facade
    * @param createChild - how to construct a child session
+   * @param child - for a child session: its parent's token source and the family's lineage
    */
   constructor(
     raw: SessionOptions,
     events: EventSink,
-    createChild: (options: SessionOptions, link: ChildLink) => DeribitSession,
+    createChild: (options: SessionOptions, link: ChildLink) => Child,
+    child?: ChildLink,
   ) {
     this.options = resolveOptions(raw);
     this.#raw = raw;
     this.#events = events;
-    this.createChild = createChild;
-    this.WebSocket = raw.WebSocket ?? defaultWebSocket;
+    this.#createChild = createChild;
+    this.WebSocket = this.options.WebSocket ?? defaultWebSocket;
     this.socketOptions = socketOptionsFor(this.options);
     this.reporter = new Reporter(this.options.logger, this);
-    this.keeper = new TokenKeeper(this, this, raw.refreshToken);
+    this.keeper = new TokenKeeper(this, this, this.options.refreshToken, child?.source);
     this.gate = new CallGate(this, this);
     this.subscriber = new Subscriber(this, this);
-    this.family = new Family(this, this);
+    this.family = new Family<Child>(this, this, child?.lineage);
     this.loop = new ConnectionLoop(this, this);
   }
 
@@ -118,20 +119,34 @@ export class SessionCore
 
   // --- links between the parts
 
-  readySocket(): RpcConnection | undefined {
-    return this.loop.readySocket;
+  /** The socket's lifetime when the session is ready. */
+  ready(): SocketLifetime | undefined {
+    return this.loop.ready;
   }
 
-  socket(): RpcConnection | undefined {
-    return this.loop.socket;
+  /** The current socket's lifetime, ready or not. */
+  current(): SocketLifetime | undefined {
+    return this.loop.current;
   }
 
   connecting(): boolean {
     return this.loop.running;
   }
 
-  onUnauthorized(rpc: RpcConnection): void {
-    this.keeper.onUnauthorized(rpc);
+  generation(): number {
+    return this.keeper.generation;
+  }
+
+  onUnauthorized(life: SocketLifetime, generation: number): void {
+    this.keeper.onUnauthorized(life, generation);
+  }
+
+  get registry(): SubscriptionRegistry {
+    return this.subscriber.registry;
+  }
+
+  get requester(): CallGate {
+    return this.gate;
   }
 
   waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void> {
@@ -142,12 +157,24 @@ export class SessionCore
     return resolveChildOptions(this.#raw, overrides);
   }
 
+  createChild(options: SessionOptions, link: ChildLink): Child {
+    return this.#createChild(options, link);
+  }
+
   handlerFailed(error: unknown, channel: string): void {
     this.reporter.listenerFailed({ channel }, error);
   }
 
-  drop(rpc: RpcConnection, reason: TransitionReason, why: string, failure: Error): void {
-    this.loop.drop(rpc, reason, why, failure);
+  /** Everything a freshly authenticated socket needs before it is announced: its subscriptions. */
+  restore(life: SocketLifetime): Promise<void> {
+    return this.subscriber.restore(life);
+  }
+
+  /** Authenticated again in place on the same socket: ready again, and announced. */
+  async reauthenticated(life: SocketLifetime, grant: Grant): Promise<void> {
+    if (life.signal.aborted || this.state !== 'authenticating') return;
+    this.setState('authenticated', 'auth-ok');
+    this.announce(grant);
   }
 
   /** Authenticated (again), with heartbeat, COD and subscriptions restored: tell the world. */
@@ -174,15 +201,15 @@ export class SessionCore
   /** A snapshot for dashboards and health endpoints (no secrets). */
   status(): SessionStatus {
     const { attempt, lastError, nextRetryAt } = this.loop.status;
-    const socket = this.loop.socket;
+    const life = this.loop.current;
     return {
       state: this.state,
       attempt,
       lastError: lastError && { code: errorCode(lastError), message: lastError.message },
       nextRetryAt,
       expiresAt: this.keeper.expiresAt,
-      sinceLastFrame: socket === undefined ? undefined : Math.round(monotonic() - socket.lastFrameAt),
-      subscriptions: this.subscriber.counts(),
+      sinceLastFrame: life === undefined ? undefined : Math.round(monotonic() - life.rpc.lastFrameAt),
+      subscriptions: this.subscriber.counts(life),
       waiting: this.gate.size,
     };
   }
@@ -193,7 +220,7 @@ export class SessionCore
    */
   end(reason: CloseReason, error?: Error, logout?: LogoutRequest): Promise<LogoutResult> {
     if (this.#teardown !== undefined) {
-      if (reason === 'close') this.loop.hurry();
+      if (reason === 'close') this.#hurry.abort();
       return this.#teardown;
     }
     this.keeper.dispose();
@@ -206,6 +233,7 @@ export class SessionCore
           `the session ${verb} before ${method} was answered: the outcome is unknown`,
           cause,
         ),
+      this.#hurry.signal,
     );
     const closedError = new SessionClosedError(
       reason === 'fatal'

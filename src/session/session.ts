@@ -17,7 +17,7 @@ import type { SessionOptions } from '../options/options.js';
 import { validateTimeout } from '../options/validate.js';
 import type { NotificationHandler } from '../subscriptions/registry.js';
 import { NotificationStream, type StreamItem, type StreamOptions } from '../subscriptions/stream.js';
-import { abortable } from '../time/wait.js';
+import { wait } from '../time/wait.js';
 import { type EventSink, SessionCore } from './core.js';
 import type { ClosedEvent, SessionEvents } from './events.js';
 import { GuardedEmitter } from './guarded-emitter.js';
@@ -32,6 +32,9 @@ import type { SessionState } from './state.js';
 
 const noop = (): void => {};
 
+/** The link of the child being constructed: read once by the constructor (children are built only by a parent). */
+let constructingChild: ChildLink | undefined;
+
 /**
  * One authenticated Deribit session on one WebSocket, kept alive for as long as you need it.
  *
@@ -43,19 +46,23 @@ const noop = (): void => {};
  * ```
  */
 export class DeribitSession extends GuardedEmitter<SessionEvents> {
-  readonly #core: SessionCore;
+  readonly #core: SessionCore<DeribitSession>;
 
   /** @param options - see {@link SessionOptions}; throws {@link InvalidArgumentError} at once for invalid options. */
   constructor(options: SessionOptions) {
     super();
-    this.#core = new SessionCore(options, this as EventSink, DeribitSession.#child);
+    const child = constructingChild;
+    constructingChild = undefined;
+    this.#core = new SessionCore<DeribitSession>(options, this as EventSink, DeribitSession.#child, child);
   }
 
   static #child(options: SessionOptions, link: ChildLink): DeribitSession {
-    const child = new DeribitSession(options);
-    child.#core.keeper.source = link.source;
-    child.#core.family.lineage = link.lineage;
-    return child;
+    constructingChild = link;
+    try {
+      return new DeribitSession(options);
+    } finally {
+      constructingChild = undefined;
+    }
   }
 
   /** Current state. */
@@ -144,7 +151,8 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
   ): AsyncIterableIterator<StreamItem<ChannelData<C>>> {
     return new NotificationStream<ChannelData<C>>(
       // The stream's timeout and signal bound the subscribe too: an abort mid-subscribe undoes it.
-      (push) => this.subscribe(channels, push, options),
+      (push, refused) =>
+        this.#core.subscriber.subscribe(channels, push as NotificationHandler, options, refused),
       (end) => {
         const onClosed = (event: ClosedEvent): void => end(event.error);
         this.once('closed', onClosed);
@@ -188,9 +196,10 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
       return Promise.reject(error);
     }
     // An abort stops waiting for the server: the socket is closed at once, and this caller gets the reason.
-    return abortable(this.#core.end('logout', undefined, { invalidateToken, timeout }), signal, () =>
-      this.#core.loop.hurry(),
-    );
+    return wait(this.#core.end('logout', undefined, { invalidateToken, timeout }), {
+      signal,
+      onAbort: () => void this.#core.end('close'),
+    });
   }
 
   /** Close the socket and end the session without logging out (tokens stay valid until they expire). Idempotent. */

@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError, StreamOverflowError } from '../errors/errors.js';
 import { validateSignal, validateTimeout } from '../options/validate.js';
+import type { NotificationHandler, NotificationInfo, RefusalHandler } from './registry.js';
 
 /** Options of {@link DeribitSession.stream}. */
 export interface StreamOptions {
@@ -24,6 +25,8 @@ export interface StreamOptions {
 export interface StreamItem<T = unknown> {
   readonly channel: string;
   readonly data: T;
+  /** `true` for a notification fetched again after a gap (see {@link NotificationInfo.replayed}). */
+  readonly replayed: boolean;
 }
 
 /** Default of {@link StreamOptions.highWaterMark}. */
@@ -48,12 +51,13 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
   readonly #detach: () => void;
 
   /**
-   * @param subscribe - registers the push handler; resolves with the unsubscribe function
+   * @param subscribe - registers the push handler and what ends the stream when the server refuses its channels
+   *   for good (on a restore); resolves with the unsubscribe function
    * @param onClosed - registers a callback for the session's end (error for a fatal close); returns its undo
    * @param options - see {@link StreamOptions}
    */
   constructor(
-    subscribe: (push: (data: T, channel: string) => void) => Promise<Unsubscribe>,
+    subscribe: (push: NotificationHandler<T>, refused: RefusalHandler) => Promise<Unsubscribe>,
     onClosed: (end: (error?: Error) => void) => () => void,
     options: StreamOptions = {},
   ) {
@@ -86,7 +90,10 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
       signal?.removeEventListener('abort', onAbort);
       undoClosed();
     };
-    this.#unsubscribe = subscribe((data, channel) => this.#push({ channel, data })).then(
+    this.#unsubscribe = subscribe(
+      (data, channel, info) => this.#push({ channel, data, replayed: info.replayed }),
+      (_channels, error) => this.#end({ error }),
+    ).then(
       (unsubscribe) => unsubscribe,
       (error: unknown) => {
         this.#end({ error });

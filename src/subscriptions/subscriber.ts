@@ -1,49 +1,54 @@
 /**
- * Subscriptions on the server: subscribe and unsubscribe requests (public and private apart, at most 500
- * channels a request), one request in flight per channel however many callers ask, restoring every channel
- * on a new socket, and reconciling what the server granted with what is still wanted (a channel unsubscribed
- * while its subscribe was in flight is unsubscribed again once the answer comes).
+ * Subscriptions on the server: subscribe and unsubscribe requests (public and private apart, cut to Deribit's
+ * limits), one request in flight per channel however many callers ask, restoring every channel on a new socket
+ * before the session is announced ready, and reconciling what the server granted with what is still wanted (a
+ * channel unsubscribed while its subscribe was in flight is unsubscribed again once the answer comes).
+ *
+ * A channel is never silently lost: a `subscribe()` the server leaves a channel out of rejects with
+ * {@link SubscriptionRefusedError}; a restore retries what failed or was left out, on the same socket with a
+ * short backoff, and reports a channel refused for good to its subscribers (see `restore.ts`).
  * @module
  */
-
-import type { RpcConnection } from '../connection/rpc.js';
+import type { SocketLifetime } from '../connection/lifetime.js';
+import { isUnauthorized } from '../errors/classify.js';
 import {
   ConnectionClosedError,
-  classify,
   InvalidArgumentError,
-  isUnauthorized,
   NotConnectedError,
   RequestTimeoutError,
-  RpcError,
   SessionClosedError,
+  SubscriptionRefusedError,
 } from '../errors/errors.js';
 import { validateMaxWait, validateTimeout } from '../options/validate.js';
 import type { SessionContext } from '../session/context.js';
 import type { CallOptions } from '../session/session-types.js';
 import { monotonic } from '../time/clock.js';
-import { abortable } from '../time/wait.js';
-import { chunk, type NotificationHandler, SubscriptionRegistry, splitChannels } from './registry.js';
+import { wait } from '../time/wait.js';
+import { channelRequests } from './channels.js';
+import { type NotificationHandler, type RefusalHandler, SubscriptionRegistry } from './registry.js';
+import { restoreChannels } from './restore.js';
 
 /** What the subscriber needs from the session. */
 export interface SubscriberLink {
   /** The live socket when the session is ready (authenticated or refreshing), else undefined. */
-  readySocket(): RpcConnection | undefined;
+  ready(): SocketLifetime | undefined;
   /** The session's current socket, ready or not (undefined once it is lost, closed or logging out). */
-  socket(): RpcConnection | undefined;
+  current(): SocketLifetime | undefined;
   /** Wait for readiness, at most `timeout` ms ({@link NotConnectedError} when nothing is connecting). */
   waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void>;
   /** A handler of `channel` threw or rejected with `error`. */
   handlerFailed(error: unknown, channel: string): void;
 }
 
+/** The outcome of one subscribe request: the channels of its part the server left out. */
+type Outcome = Promise<readonly string[]>;
+
 /** Server-side subscriptions of one session. */
 export class Subscriber {
-  /** Handlers per channel, and what the current socket confirmed. */
+  /** Handlers per channel. */
   readonly registry: SubscriptionRegistry;
   readonly #ctx: SessionContext;
   readonly #link: SubscriberLink;
-  /** Subscribe requests in flight on the current socket, per channel. */
-  #inflight: Map<string, Promise<void>> | undefined;
 
   /**
    * @param ctx - the session's context
@@ -56,14 +61,16 @@ export class Subscriber {
   }
 
   /**
-   * Register `handler` on `channels` and resolve once the server confirmed each of them (a channel it leaves
-   * out is reported as a `channels-missing` warning). Before `connect()` it only registers: the channels are
-   * sent once authenticated. A refusal, the timeout or the signal undo the registration and reject.
+   * Register `handler` on `channels` and resolve once the server confirmed each of them. Before `connect()` it
+   * only registers: the channels are sent once authenticated. A refusal, a channel left out (then
+   * {@link SubscriptionRefusedError}), the timeout or the signal undo the registration and reject. `refused`
+   * hears of channels refused later, on a restore (default: reported on the session's `error`).
    */
   async subscribe(
     channels: string | readonly string[],
     handler: NotificationHandler,
     options: CallOptions,
+    refused?: RefusalHandler,
   ): Promise<() => Promise<void>> {
     const list = typeof channels === 'string' ? [channels] : [...channels];
     if (list.length === 0 || list.some((channel) => typeof channel !== 'string' || channel.trim() === '')) {
@@ -75,7 +82,11 @@ export class Subscriber {
     const maxWait = validateMaxWait('maxWait', options.maxWait, this.#ctx.options.maxWait);
     if (this.#ctx.state === 'closed') throw new SessionClosedError();
     if (options.signal?.aborted) throw options.signal.reason; // nothing registered, nothing sent
-    const registration = this.registry.add(list, handler);
+    const registration = this.registry.add(
+      list,
+      handler,
+      refused ?? ((_channels, error) => this.#ctx.report(error)),
+    );
     const unsubscribe = async (): Promise<void> => {
       const emptied = registration.remove();
       if (emptied.length > 0) await this.#unsubscribeOnServer(emptied);
@@ -91,10 +102,10 @@ export class Subscriber {
           if (error instanceof NotConnectedError && !registration.removed) return unsubscribe;
           throw error;
         }
-        const rpc = this.#link.readySocket();
-        if (rpc === undefined) continue;
+        const life = this.#link.ready();
+        if (life === undefined) continue;
         try {
-          await this.#confirmed(rpc, [...new Set(list)], remaining(), options.signal);
+          await this.#confirmed(life, [...new Set(list)], remaining(), options.signal);
           return unsubscribe;
         } catch (error) {
           // The socket dropped: the restore after the reconnect subscribes again; wait for it while time remains.
@@ -107,125 +118,106 @@ export class Subscriber {
     }
   }
 
-  /** Resolve once every channel's subscribe on `rpc` was answered; reject on refusal, timeout or abort. */
-  #confirmed(
-    rpc: RpcConnection,
+  /** Resolve once every channel is confirmed on `life`; reject on refusal, a channel left out, timeout or abort. */
+  async #confirmed(
+    life: SocketLifetime,
     channels: string[],
     timeout: number,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    this.#inflight ??= new Map();
-    const inflight = this.#inflight;
-    const toSend = channels.filter((c) => !this.registry.isConfirmed(c) && !inflight.has(c));
-    if (toSend.length > 0) this.#send(rpc, toSend, timeout);
-    const waits = channels.flatMap((c) => {
-      const pending = inflight.get(c);
-      return pending === undefined ? [] : [pending];
-    });
-    if (waits.length === 0) return Promise.resolve();
-    return abortable(Promise.all(waits).then(noop), signal, noop, {
-      ms: timeout,
-      error: () => new RequestTimeoutError('subscribe', timeout),
-    });
+    const socket = life.channels;
+    const toSend = channels.filter((c) => !socket.isConfirmed(c) && socket.inflight(c) === undefined);
+    if (toSend.length > 0) this.send(life, toSend, timeout);
+    const waits = [...new Set(channels.flatMap((c) => socket.inflight(c) ?? []))];
+    if (waits.length > 0) {
+      await wait(Promise.all(waits), {
+        ms: timeout,
+        signal,
+        onTimeout: () => {
+          throw new RequestTimeoutError('subscribe', timeout);
+        },
+      });
+    }
+    if (life.signal.aborted)
+      throw new ConnectionClosedError(undefined, undefined, 'socket lost during subscribe');
+    const missing = channels.filter((c) => !socket.isConfirmed(c) && this.registry.has(c));
+    if (missing.length > 0) throw new SubscriptionRefusedError(missing);
   }
 
   /**
-   * Send subscribe requests for `channels` on `rpc` (one per kind and 500 channels), recording one in-flight
-   * promise per channel. Each promise rejects when the server refuses or the socket goes.
+   * Send subscribe requests for `channels` on `life`, recording one in-flight outcome per channel. Each outcome
+   * resolves with the channels of its request the server left out, or rejects when the server refuses the
+   * request or the socket goes.
    */
-  #send(
-    rpc: RpcConnection,
+  send(
+    life: SocketLifetime,
     channels: readonly string[],
     timeout: number,
-  ): { readonly part: readonly string[]; readonly outcome: Promise<void> }[] {
-    this.#inflight ??= new Map();
-    const inflight = this.#inflight;
-    const { publicChannels, privateChannels } = splitChannels(channels);
-    const requests = [
-      ...chunk(publicChannels).map((part) => ['public/subscribe', part] as const),
-      ...chunk(privateChannels).map((part) => ['private/subscribe', part] as const),
-    ];
-    return requests.map(([method, part]) => {
-      const outcome = this.#request(rpc, method, part, timeout);
-      for (const channel of part) inflight.set(channel, outcome);
-      const forget = (): void => {
-        for (const channel of part)
-          if (this.#inflight?.get(channel) === outcome) this.#inflight.delete(channel);
-      };
-      outcome.then(forget, forget);
+  ): Array<{ part: string[]; outcome: Outcome }> {
+    return channelRequests(channels, 'subscribe').map(([method, part]) => {
+      const outcome = this.#request(life, method, part, timeout);
+      life.channels.track(part, outcome.then(noop));
       return { part, outcome };
     });
   }
 
-  async #request(
-    rpc: RpcConnection,
-    method: string,
-    part: readonly string[],
-    timeout: number,
-  ): Promise<void> {
-    const result = await rpc.call(method, { channels: part }, Math.max(1, timeout));
+  async #request(life: SocketLifetime, method: string, part: readonly string[], timeout: number): Outcome {
+    const result = await life.request(method, { channels: part }, { timeout: Math.max(1, timeout) });
     const granted = new Set(
       Array.isArray(result) ? result.filter((c): c is string => typeof c === 'string') : [],
     );
     const unwanted: string[] = [];
+    const missing: string[] = [];
     for (const channel of part) {
-      if (!granted.has(channel)) continue;
-      if (this.registry.has(channel)) this.registry.confirm(channel);
+      if (!granted.has(channel)) missing.push(channel);
+      else if (this.registry.has(channel)) life.channels.confirm(channel);
       else unwanted.push(channel); // unsubscribed while the request was in flight
     }
-    this.#warnMissing(part.filter((channel) => !granted.has(channel)));
     // On the session's socket even while it restores (not ready yet): that is where the channel now is.
-    if (unwanted.length > 0 && rpc === this.#link.socket()) {
-      await this.#sendUnsubscribe(rpc, unwanted).catch((error: unknown) => this.#reportUnlessClosed(error));
+    if (unwanted.length > 0 && !life.signal.aborted) {
+      await this.#sendUnsubscribe(life, unwanted).catch((error: unknown) => this.#reportUnlessClosed(error));
     }
-  }
-
-  #warnMissing(missing: readonly string[]): void {
-    if (missing.length === 0) return;
-    this.#ctx.warn({
-      code: 'channels-missing',
-      message: `the server did not subscribe: ${missing.join(', ')}`,
-      items: missing,
-    });
+    return missing;
   }
 
   /**
-   * Subscribe every registered channel on a freshly authenticated socket (before it is reported ready).
-   * A refused request is reported and its channels counted missing; a transient failure fails the restore.
+   * Subscribe every registered channel on a freshly authenticated socket, before it is reported ready: what
+   * fails transiently or is left out is asked again; what the server refuses for good is reported to its
+   * subscribers. Throws when the socket cannot be restored (the loop then reconnects with backoff).
    */
-  async restore(rpc: RpcConnection): Promise<void> {
-    const channels = this.registry.channels();
-    if (channels.length === 0) return;
-    const requests = this.#send(rpc, channels, this.#ctx.options.requestTimeout);
-    const results = await Promise.allSettled(requests.map(({ outcome }) => outcome));
-    for (const [index, result] of results.entries()) {
-      if (result.status === 'fulfilled') continue;
-      const error: unknown = result.reason;
-      const kind = classify(error);
-      if (!(error instanceof RpcError) || kind === 'retry' || kind === 'reauth') throw error;
-      this.#ctx.report(error);
-      this.#warnMissing(requests[index]?.part ?? []);
-    }
+  restore(life: SocketLifetime): Promise<void> {
+    return restoreChannels(life, this.registry.channels(), {
+      send: (channels) => this.send(life, channels, this.#ctx.options.requestTimeout),
+      wanted: (channel) => this.registry.has(channel),
+      refuse: (channels, error) => {
+        const dropped = this.registry.refuse(channels, error);
+        if (dropped.length === 0) return;
+        this.#ctx.warn({
+          code: 'channels-missing',
+          message: `the server did not subscribe: ${dropped.join(', ')} (their handlers were removed)`,
+          items: dropped,
+        });
+      },
+    });
   }
 
   async #unsubscribeOnServer(channels: string[]): Promise<void> {
-    for (const channel of channels) this.registry.unconfirm(channel);
+    const life = this.#link.current();
+    for (const channel of channels) life?.channels.unconfirm(channel);
     // Channels are subscribed only on an authenticated socket, which may still be restoring (not ready yet).
-    const rpc = this.#link.socket();
-    if (rpc === undefined || !rpc.authenticated) return;
+    if (life === undefined || !life.authenticated) return;
     // A channel whose subscribe is in flight is reconciled when its answer comes.
-    const settled = channels.filter((channel) => !this.#inflight?.has(channel));
+    const settled = channels.filter((channel) => life.channels.inflight(channel) === undefined);
     if (settled.length === 0) return;
     try {
-      await this.#sendUnsubscribe(rpc, settled);
+      await this.#sendUnsubscribe(life, settled);
     } catch (error) {
       // Refused while the token is being renewed in place: once more, when the session is ready again.
-      if (isUnauthorized(error) && rpc === this.#link.socket()) {
-        const timeout = this.#ctx.options.requestTimeout;
+      if (isUnauthorized(error) && !life.signal.aborted) {
         await this.#link
-          .waitReady('unsubscribe', timeout, undefined)
+          .waitReady('unsubscribe', this.#ctx.options.requestTimeout, undefined)
           .then(
-            () => (rpc === this.#link.socket() ? this.#sendUnsubscribe(rpc, settled) : undefined),
+            () => (life.signal.aborted ? undefined : this.#sendUnsubscribe(life, settled)),
             () => undefined,
           )
           .catch((retry: unknown) => this.#reportUnlessClosed(retry));
@@ -237,36 +229,29 @@ export class Subscriber {
     }
   }
 
-  async #sendUnsubscribe(rpc: RpcConnection, channels: readonly string[]): Promise<void> {
-    const { publicChannels, privateChannels } = splitChannels(channels);
+  async #sendUnsubscribe(life: SocketLifetime, channels: readonly string[]): Promise<void> {
     const timeout = this.#ctx.options.requestTimeout;
-    await Promise.all([
-      ...chunk(publicChannels).map((part) => rpc.call('public/unsubscribe', { channels: part }, timeout)),
-      ...chunk(privateChannels).map((part) => rpc.call('private/unsubscribe', { channels: part }, timeout)),
-    ]);
+    await Promise.all(
+      channelRequests(channels, 'unsubscribe').map(([method, part]) =>
+        life.request(method, { channels: part }, { timeout }),
+      ),
+    );
   }
 
   #reportUnlessClosed(error: unknown): void {
     if (!(error instanceof ConnectionClosedError) && error instanceof Error) this.#ctx.report(error);
   }
 
-  /** Counts for `status()`. */
-  counts(): { confirmed: number; pending: number } {
+  /** Counts for `status()`: channels with handlers confirmed on `life`, and the others. */
+  counts(life: SocketLifetime | undefined): { confirmed: number; pending: number } {
     const channels = this.registry.channels();
-    const confirmed = channels.filter((channel) => this.registry.isConfirmed(channel)).length;
+    const confirmed = life === undefined ? 0 : channels.filter((c) => life.channels.isConfirmed(c)).length;
     return { confirmed, pending: channels.length - confirmed };
-  }
-
-  /** The socket is gone, and its subscriptions with it. */
-  socketLost(): void {
-    this.registry.resetConfirmed();
-    this.#inflight = undefined;
   }
 
   /** The session closed: forget every handler. */
   clear(): void {
     this.registry.clear();
-    this.#inflight = undefined;
   }
 }
 

@@ -79,6 +79,7 @@ describe('connect({ signal })', () => {
       refresh_token: 'r2',
       expires_in: 900,
       scope: 'connection',
+      state: request.params['state'],
     });
     await back;
     expect(session.state).toBe('authenticated');

@@ -62,6 +62,7 @@ describe('session.stream()', () => {
       Array.from({ length: 50 }, (_, k) => ({
         channel: (k + 1) % 2 === 0 ? TICKER : TRADES,
         data: { i: k + 1 },
+        replayed: false,
       })),
     );
   });
@@ -88,7 +89,10 @@ describe('session.stream()', () => {
     const stream = session.stream(TICKER, { signal: controller.signal });
     await subscribedOnServer(emu, TICKER);
     emu.publish(TICKER, { n: 1 });
-    expect(await stream.next()).toEqual({ value: { channel: TICKER, data: { n: 1 } }, done: false });
+    expect(await stream.next()).toEqual({
+      value: { channel: TICKER, data: { n: 1 }, replayed: false },
+      done: false,
+    });
     const waiting = stream.next();
     const unsubscribed = nextRequest(emu, 'public/unsubscribe');
     const reason = new Error('stop streaming');
@@ -132,13 +136,13 @@ describe('session.stream()', () => {
     await session.connect();
     await subscribedOnServer(emu, TICKER);
     emu.publish(TICKER, { n: 1 });
-    expect((await stream.next()).value).toEqual({ channel: TICKER, data: { n: 1 } });
+    expect((await stream.next()).value).toEqual({ channel: TICKER, data: { n: 1 }, replayed: false });
     const back = nextEvent(session, 'authenticated');
     emu.dropConnections();
     await back;
     await subscribedOnServer(emu, TICKER);
     emu.publish(TICKER, { n: 2 });
-    expect((await stream.next()).value).toEqual({ channel: TICKER, data: { n: 2 } });
+    expect((await stream.next()).value).toEqual({ channel: TICKER, data: { n: 2 }, replayed: false });
     await stream.return?.();
   });
 

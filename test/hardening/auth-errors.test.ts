@@ -31,13 +31,13 @@ const transient: Array<[string, Answer, new (...args: never[]) => Error]> = [
   ['error 10001', (r, p) => p.error(r, 10001, 'error'), RpcError],
   ['error -32603', (r, p) => p.error(r, -32603, 'Internal error'), RpcError],
   ['an unknown code 99999', (r, p) => p.error(r, 99999, 'brand_new_failure'), RpcError],
-  ['a non-numeric code "abc"', (r, p) => p.error(r, 'abc', 'what'), RpcError],
+  ['a non-numeric code "abc"', (r, p) => p.error(r, 'abc', 'what'), MalformedResponseError],
   ['a null result', (r, p) => p.result(r, null), MalformedResponseError],
   ['a string result', (r, p) => p.result(r, 'ok'), MalformedResponseError],
   ['a result without tokens', (r, p) => p.result(r, { expires_in: 900 }), MalformedResponseError],
   [
     'empty tokens',
-    (r, p) => p.result(r, tokens({ access_token: '', refresh_token: '' })),
+    (r, p) => p.result(r, tokens({ access_token: '', refresh_token: '' }, r)),
     MalformedResponseError,
   ],
 ];
@@ -139,7 +139,12 @@ describe('bad credentials are fatal', () => {
     const closed = new Promise<unknown>((resolve) => session.once('closed', (e) => resolve(e)));
     await expect(session.connect()).rejects.toMatchObject({ name: 'AuthenticationError', code: 13009 });
     expect(await closed).toMatchObject({ reason: 'fatal' });
-    expect(server.received.map((r) => r.method)).toEqual(['public/auth', 'public/get_time', 'public/auth']);
+    expect(server.received.map((r) => r.method)).toEqual([
+      'public/hello',
+      'public/auth',
+      'public/get_time',
+      'public/auth',
+    ]);
   });
 
   it('13004 during a re-auth in place (refresh refused, then the credentials) closes the session', async () => {
@@ -213,7 +218,7 @@ describe('12003 login_over_limit', () => {
     const server = await h.start((request, peer) => {
       if (request.method === 'public/auth' && request.params['grant_type'] === 'refresh_token') {
         peer.error(request, 12003, 'login_over_limit');
-      } else if (request.method === 'public/auth') peer.result(request, tokens({ expires_in: 60 }));
+      } else if (request.method === 'public/auth') peer.result(request, tokens({ expires_in: 60 }, request));
       else deribitLike(request, peer);
     });
     // Refresh after 0.1 % of a 60 s life (60 ms); a 12003 must then wait reconnect.maxTimeout (1.5 s).

@@ -23,6 +23,9 @@ const EVENTS = [
   'closed',
 ] as const satisfies ReadonlyArray<keyof SessionEvents>;
 
+/** A scope the hostile server grants only in part: every authentication warns `scope-narrowed`. */
+const WARNED = 'wallet:read_write';
+
 /** A logger that keeps the messages of its `error` lines in `lines`. */
 function errorsTo(lines: string[]): Logger {
   const quiet = (): void => {};
@@ -33,7 +36,10 @@ function listenEverywhere(session: DeribitSession, listener: (event: string) => 
   for (const event of EVENTS) session.on(event, () => listener(event));
 }
 
-/** Connect, lose the socket once (after one failed attempt), reconnect, warn, close. */
+/**
+ * Connect (warned: the server grants no wallet scope), lose the socket once (after one failed attempt), reconnect,
+ * close.
+ */
 async function liveAWhile(session: DeribitSession): Promise<void> {
   const server = h.server;
   if (server === undefined) throw new Error('no server');
@@ -41,8 +47,11 @@ async function liveAWhile(session: DeribitSession): Promise<void> {
   const back = new Promise<void>((resolve) => session.once('authenticated', () => resolve()));
   server.peers[0]?.terminate();
   await back;
-  // A channel the server leaves out: a `warning`.
-  await session.subscribe('ticker.MISSING', () => {});
+  // A channel the server leaves out is not subscribed: the subscribe rejects, naming it.
+  await expect(session.subscribe('ticker.MISSING', () => {})).rejects.toMatchObject({
+    name: 'SubscriptionRefusedError',
+    channels: ['ticker.MISSING'],
+  });
   expect(session.state).toBe('authenticated');
   await expect(session.call('public/test')).resolves.toEqual({ version: 'hostile' });
   await session.close();
@@ -72,7 +81,7 @@ describe('listeners that fail', () => {
     async (_, bad) => {
       const watch = watchProcess();
       await startServer();
-      const session = h.session();
+      const session = h.session({ scope: WARNED });
       const reported: ListenerError[] = [];
       session.on('error', (error) => {
         if (error instanceof ListenerError) reported.push(error);
@@ -124,7 +133,7 @@ describe('listeners that fail', () => {
     const watch = watchProcess();
     await startServer();
     const logged: string[] = [];
-    const session = h.session({ logger: errorsTo(logged) });
+    const session = h.session({ scope: WARNED, logger: errorsTo(logged) });
     listenEverywhere(session, (event) => {
       if (event === 'disconnected' || event === 'tokens') throw new Error(`sync ${event}`);
       return Promise.reject(new Error(`async ${event}`));
@@ -141,7 +150,7 @@ describe('listeners that fail', () => {
     const watch = watchProcess();
     await startServer();
     const logged: string[] = [];
-    const session = h.session({ logger: errorsTo(logged) });
+    const session = h.session({ scope: WARNED, logger: errorsTo(logged) });
     session.on('error', () => {
       throw new Error('error listener boom');
     });

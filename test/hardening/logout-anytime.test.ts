@@ -44,7 +44,7 @@ async function holdIn(phase: Phase): Promise<{ session: DeribitSession; held: He
       }
       if (request.method === 'private/logout') {
         // Hostile: answer what was held, ask for a test, and only then close, cleanly.
-        if (held !== undefined) held.peer.result(held.request, tokens());
+        if (held !== undefined) held.peer.result(held.request, tokens({}, held.request));
         peer.heartbeat('test_request');
         peer.close(1000, 'logout');
         return;
@@ -88,7 +88,7 @@ describe('logout() and close() at any moment', () => {
       session.on('closed', () => {
         closed = true;
         // Hostile: the held answer and a test_request come the moment the session closes.
-        held?.peer.result(held.request, tokens());
+        held?.peer.result(held.request, tokens({}, held.request));
         held?.peer.heartbeat('test_request');
       });
       session.on('tokens', () => closed && afterClosed.push('tokens'));

@@ -22,7 +22,10 @@ function lifetimes(first: string, then: string = first): Script {
       return;
     }
     auths += 1;
-    const pair = JSON.stringify(tokens({ expires_in: '@' })).replace('"@"', auths === 1 ? first : then);
+    const pair = JSON.stringify(tokens({ expires_in: '@' }, request)).replace(
+      '"@"',
+      auths === 1 ? first : then,
+    );
     peer.send(`{"jsonrpc":"2.0","id":${JSON.stringify(request.id)},"result":${pair}}`);
   };
 }

@@ -64,7 +64,7 @@ describe('13009 on a private call while authenticated', () => {
   it('a repeat backs off before authenticating again', async () => {
     await h.start((request, peer) => {
       if (request.method === 'private/get_positions') peer.error(request, 13009, 'unauthorized');
-      else if (request.method === 'public/auth') peer.result(request, tokens());
+      else if (request.method === 'public/auth') peer.result(request, tokens({}, request));
       else deribitLike(request, peer);
     });
     const delays: number[] = [];

@@ -105,9 +105,15 @@ interface HostileEvents {
 let counter = 0;
 
 /** A token pair that looks like Deribit's `public/auth` result. */
-export function tokens(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function tokens(
+  overrides: Record<string, unknown> = {},
+  request?: HostileRequest,
+): Record<string, unknown> {
   counter += 1;
+  // Deribit passes the request's `state` back in the result, as a real exchange does.
+  const state = request?.params['state'];
   return {
+    ...(state === undefined ? {} : { state }),
     access_token: `access-${counter}`,
     refresh_token: `refresh-${counter}`,
     expires_in: 900,
@@ -121,7 +127,7 @@ export function tokens(overrides: Record<string, unknown> = {}): Record<string, 
 export const deribitLike: Script = (request, peer) => {
   switch (request.method) {
     case 'public/auth':
-      peer.result(request, tokens());
+      peer.result(request, tokens({}, request));
       return;
     case 'public/get_time':
       peer.result(request, Date.now());

@@ -5,7 +5,6 @@
  * timer, at the fake time of that timer (fake-timers would run an immediate queued in a timer 1 ms later).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_TIMER_DELAY } from '../../src/auth/refresh.js';
 import {
   DEFAULT_LIVENESS,
   HEARTBEAT_SILENCE_INTERVALS,
@@ -14,6 +13,7 @@ import {
   type Watched,
 } from '../../src/connection/liveness.js';
 import { monotonic } from '../../src/time/clock.js';
+import { MAX_TIMER_DELAY } from '../../src/time/wait.js';
 
 interface Probe {
   readonly method: string;
@@ -24,20 +24,28 @@ interface Probe {
 /** A connection whose frames arrive when the test says so. */
 class FakeConnection implements Watched {
   lastFrameAt = monotonic();
+  lastResponseAt = this.lastFrameAt;
+  oldestPendingAt: number | undefined;
   readonly probes: Probe[] = [];
 
-  call(method: string): Promise<unknown> {
-    return new Promise((resolve) => this.probes.push({ method, at: monotonic(), resolve }));
+  probe(): Promise<unknown> {
+    return new Promise((resolve) => this.probes.push({ method: 'public/test', at: monotonic(), resolve }));
   }
 
-  /** Any inbound frame (a notification, a heartbeat). */
+  /** Any inbound frame that is not a response (a notification, a heartbeat). */
   frame(): void {
     this.lastFrameAt = monotonic();
   }
 
-  /** The answer to the latest probe: a frame, then the call settles (and what the monitor defers runs). */
-  async answer(): Promise<void> {
+  /** A response to some request. */
+  response(): void {
     this.frame();
+    this.lastResponseAt = this.lastFrameAt;
+  }
+
+  /** The answer to the latest probe: a response, then the call settles (and what the monitor defers runs). */
+  async answer(): Promise<void> {
+    this.response();
     this.probes.at(-1)?.resolve({ version: 'test' });
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -114,17 +122,52 @@ describe('LivenessMonitor, probe mode (defaults: idle 1000 ms, timeout 1500 ms)'
     expect(onDead).not.toHaveBeenCalled();
   });
 
-  it('any frame during the probe window counts as life, even without the answer', async () => {
+  it('any response during the probe window counts as life, even without the probe’s own answer', async () => {
     watch(probeMode);
     await until(idle + 400);
-    rpc.frame();
+    rpc.response();
     await until(idle + timeout);
     expect(onDead).not.toHaveBeenCalled();
-    // The frame is older than idle by now: a second probe goes out at the end of the window…
+    // The response is older than idle by now: a second probe goes out at the end of the window…
     expect(rpc.probes.map((p) => p.at - start)).toEqual([idle, idle + timeout]);
     // …and silence after it is fatal a timeout later.
     await until(idle + 2 * timeout);
     expect(onDead).toHaveBeenCalledTimes(1);
+  });
+
+  it('a notification during the probe window is no answer: a server that streams but answers nothing is dead', async () => {
+    watch(probeMode);
+    await until(idle);
+    expect(rpc.probes).toHaveLength(1);
+    for (let at = idle + 100; at < idle + timeout; at += 100) {
+      await until(at);
+      rpc.frame();
+    }
+    await until(idle + timeout);
+    expect(onDead).toHaveBeenCalledWith('unanswered');
+  });
+
+  it('a request unanswered for idle ms is probed even while notifications flow, and dropped if nothing answers', async () => {
+    watch(probeMode);
+    rpc.oldestPendingAt = monotonic(); // a call went out, and its answer never comes
+    for (let at = 100; at <= idle + timeout; at += 100) {
+      await until(at);
+      rpc.frame(); // a ticker keeps streaming
+    }
+    expect(rpc.probes.map((p) => p.at - start)).toEqual([idle]);
+    expect(onDead).toHaveBeenCalledTimes(1);
+    expect(onDead).toHaveBeenCalledWith('unanswered');
+  });
+
+  it('a request waiting on a socket whose other answers keep coming is no alarm', async () => {
+    watch(probeMode);
+    rpc.oldestPendingAt = monotonic(); // a slow call
+    for (let at = 200; at <= 5 * idle; at += 200) {
+      await until(at);
+      rpc.response(); // answers to other calls
+    }
+    expect(rpc.probes).toHaveLength(0);
+    expect(onDead).not.toHaveBeenCalled();
   });
 
   it('re-arms after each frame: a socket with traffic more often than idle is never probed', async () => {

@@ -109,7 +109,7 @@ describe('authentication', () => {
     const session = h.session({ credentials: { clientId: DEFAULT_ACCOUNT.clientId, clientSecret: 'wrong' } });
     await expect(session.connect()).rejects.toBeInstanceOf(AuthenticationError);
     const methods = (h.emulator?.received ?? []).map((m) => m.method);
-    expect(methods).toEqual(['public/auth', 'public/get_time', 'public/auth']);
+    expect(methods).toEqual(['public/hello', 'public/auth', 'public/get_time', 'public/auth']);
     expect(session.state).toBe('closed');
   });
 
@@ -118,7 +118,12 @@ describe('authentication', () => {
     emu.setClockSkew(5 * 60_000);
     const session = h.session();
     await session.connect();
-    expect(emu.received.map((m) => m.method)).toEqual(['public/auth', 'public/get_time', 'public/auth']);
+    expect(emu.received.map((m) => m.method)).toEqual([
+      'public/hello',
+      'public/auth',
+      'public/get_time',
+      'public/auth',
+    ]);
     await session.call('private/get_account_summary', { currency: 'BTC' });
   });
 

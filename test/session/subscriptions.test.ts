@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, nextEvent } from '../helpers/harness.js';
+import { SubscriptionRefusedError } from '../../src/index.js';
+import { Harness } from '../helpers/harness.js';
 
 const h = new Harness();
 afterEach(() => h.cleanup());
@@ -52,14 +53,18 @@ describe('subscriptions', () => {
     expect(emu.channelsOf(connectionId)).toEqual([]);
   });
 
-  it('reports channels the server did not subscribe', async () => {
+  it('a channel the server leaves out is not subscribed: the subscribe rejects naming it, and nothing stays registered', async () => {
     const emu = await h.start();
     emu.refuseChannels(['book.NOPE.100ms']);
     const session = h.session();
     await session.connect();
-    const warning = nextEvent(session, 'warning', (w) => w.code === 'channels-missing');
-    await session.subscribe(['book.NOPE.100ms', 'book.BTC-PERPETUAL.100ms'], () => {});
-    expect((await warning).items).toEqual(['book.NOPE.100ms']);
+    const refused = await session
+      .subscribe(['book.NOPE.100ms', 'book.BTC-PERPETUAL.100ms'], () => {})
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SubscriptionRefusedError);
+    expect(refused).toMatchObject({ code: 'SUBSCRIPTION_REFUSED', channels: ['book.NOPE.100ms'] });
+    expect(session.channels).toEqual([]);
+    await expect.poll(() => emu.channelsOf(emu.connectionIds[0] ?? 0)).toEqual([]);
   });
 
   it('a subscription made before connect() is sent once authenticated', async () => {
@@ -70,7 +75,7 @@ describe('subscriptions', () => {
     await session.connect();
     emu.publish('user.portfolio.btc', { equity: 1 });
     await expect.poll(() => got).toEqual([{ equity: 1 }]);
-    expect(emu.received.map((m) => m.method)).toEqual(['public/auth', 'private/subscribe']);
+    expect(emu.received.map((m) => m.method)).toEqual(['public/hello', 'public/auth', 'private/subscribe']);
   });
 
   it('a refused subscribe rejects and leaves nothing registered', async () => {

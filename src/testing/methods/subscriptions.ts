@@ -4,7 +4,7 @@
  */
 
 import { ErrorCode } from '../../errors/codes.js';
-import { isPrivateChannel, MAX_CHANNELS_PER_REQUEST } from '../../subscriptions/registry.js';
+import { isPrivateChannel, MAX_CHANNELS_PER_REQUEST } from '../../subscriptions/channels.js';
 import { invalidParams, RpcFailure } from '../errors.js';
 import { hasLevel } from '../grant.js';
 import { type CallContext, type MethodSpec, optionalString, requireArray } from './types.js';
