@@ -4,6 +4,8 @@
  * A second signal exits at once.
  * @module
  */
+import { InvalidArgumentError } from './errors/errors.js';
+import { validateTimeout } from './options/validate.js';
 import type { DeribitSession } from './session/session.js';
 import type { LogoutResult } from './session/session-types.js';
 
@@ -96,9 +98,28 @@ export function installGracefulShutdown(
     );
   }
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
-  const timeout = options.timeout ?? 5000;
+  const timeout = validateTimeout('timeout', options.timeout, 5000);
+  if (!Array.isArray(signals) || signals.some((signal) => !Object.hasOwn(SIGNAL_NUMBERS, signal))) {
+    throw new InvalidArgumentError(
+      'signals',
+      `signals must be a list of ${Object.keys(SIGNAL_NUMBERS).join(', ')}`,
+    );
+  }
+  for (const name of ['exit', 'onEvent'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new InvalidArgumentError(name, `${name} must be a function`);
+    }
+  }
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const onEvent = options.onEvent ?? (() => {});
+  const listener = options.onEvent;
+  // A listener that throws must not stop the logouts or the exit: its failure is dropped, as it has nowhere to go.
+  const onEvent = (event: ShutdownEvent): void => {
+    try {
+      listener?.(event);
+    } catch {
+      // The logouts matter more than a log line.
+    }
+  };
   let shuttingDown = false;
   const handler = (signal: ShutdownSignal): void => {
     if (shuttingDown) {

@@ -120,13 +120,20 @@ export class TokenKeeper {
   /**
    * Authenticate `life`: the refresh token first where it can work (always on the socket that holds the
    * tokens; on a new socket only for session-scoped tokens or without credentials), then the credentials,
-   * then the parent. Throws {@link AuthenticationError} when no way is left (fatal); anything else is transient.
+   * then the parent. `skipRefreshToken`: go to the credentials first (a refresh with that token just went
+   * unanswered). Throws {@link AuthenticationError} when no way is left (fatal); anything else is transient.
    */
-  async authenticate(life: SocketLifetime, sameSocket = false, signal = life.signal): Promise<Grant> {
+  async authenticate(
+    life: SocketLifetime,
+    sameSocket = false,
+    signal = life.signal,
+    skipRefreshToken = false,
+  ): Promise<Grant> {
     const refreshToken = this.#refreshToken;
     const hasCredentials = this.#ctx.options.credentials !== undefined;
     const portable = this.#tokens === undefined || this.#tokens.scope.sessionName !== undefined;
-    if (refreshToken !== undefined && (sameSocket || portable || !hasCredentials)) {
+    const tryRefresh = !(skipRefreshToken && hasCredentials) && (sameSocket || portable || !hasCredentials);
+    if (refreshToken !== undefined && tryRefresh) {
       try {
         this.#adopt(life, await this.#requests.auth(life, refreshParams(refreshToken), signal));
         return 'refresh_token';
@@ -353,7 +360,8 @@ export class TokenKeeper {
     if (this.#ctx.state !== 'authenticating') this.#ctx.setState('authenticating', reason);
     try {
       if (delay > 0) await sleep(delay, signal);
-      const grant = await this.authenticate(life, true, signal);
+      // After a refresh that did not answer, its refresh token may be spent or stuck: the credentials first.
+      const grant = await this.authenticate(life, true, signal, reason === 'token-expired');
       if (signal.aborted || this.#state() !== 'authenticating') return;
       await this.#link.reauthenticated(life, grant);
     } catch (error) {

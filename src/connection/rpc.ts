@@ -89,6 +89,8 @@ export class RpcConnection {
   #resolveClosed: ((info: CloseInfo) => void) | undefined;
   /** Bytes handed to the socket so far (frames and an upper bound of their headers). */
   #written = 0;
+  /** The write buffer's size when the socket was dropped. */
+  #bufferedAtClose: number | undefined;
   /** Monotonic time of the last inbound frame (or of the open): the liveness monitor reads it. */
   lastFrameAt = monotonic();
   /** Monotonic time of the last response to a request (or of the open): notifications do not count. */
@@ -230,7 +232,7 @@ export class RpcConnection {
 
   /** Whether the bytes of a frame written up to `endOffset` have left this process. */
   #hasLeft(endOffset: number): boolean {
-    return this.#written - this.bytesBuffered >= endOffset;
+    return this.#written - (this.#bufferedAtClose ?? this.bytesBuffered) >= endOffset;
   }
 
   /** Choose the error pending calls get when the peer closes the socket (default {@link ConnectionClosedError}). */
@@ -258,6 +260,7 @@ export class RpcConnection {
   shutdown(code: number, reason: string, errorFor: CloseErrorFor, graceMs = 1000): Promise<CloseInfo> {
     if (this.#closed) return this.closed;
     this.#closed = true;
+    this.#bufferedAtClose = this.bytesBuffered;
     this.#clearTimer();
     this.#rejectAll(errorFor);
     const socket = this.#socket;
@@ -286,6 +289,7 @@ export class RpcConnection {
   /** Drop the socket at once (a dead connection gets no closing handshake) and reject every pending call now. */
   terminate(code = 4000, reason = 'terminated'): void {
     if (this.#closed) return;
+    this.#bufferedAtClose = this.bytesBuffered; // what never left, read before the socket is torn down
     terminate(this.#socket);
     this.#onClose(code, reason, true);
   }
@@ -380,6 +384,7 @@ export class RpcConnection {
   #onClose(code: number, reason: string, local = false): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#bufferedAtClose ??= this.bytesBuffered;
     const socket = this.#socket;
     this.#detachMessages?.();
     socket.onmessage = null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runChaos } from './run-chaos.js';
 
 describe('chaos (short run; `npm run soak -- <seconds>` for a long one)', () => {
-  it('random drops, 13009 bursts, 3 s tokens, logouts at random moments: no hang, no leak, no unauthenticated private call', async () => {
+  it('random drops, 13009 bursts, 3 s tokens, logouts at random moments, glitches on COD and restores, late 13009s: no hang, no leak, no unauthenticated private call', async () => {
     const report = await runChaos(20_000);
     expect(report.drops).toBeGreaterThanOrEqual(8);
     expect(report.reconnects).toBeGreaterThan(report.drops);
@@ -10,6 +10,10 @@ describe('chaos (short run; `npm run soak -- <seconds>` for a long one)', () => 
     expect(report.unauthorizedBursts).toBeGreaterThanOrEqual(4);
     expect(report.calls.unauthorized).toBeGreaterThan(0);
     expect(report.reauthsInPlace).toBeGreaterThan(0);
+    expect(report.codGlitches).toBeGreaterThanOrEqual(4);
+    expect(report.restoreGlitches).toBeGreaterThanOrEqual(4);
+    expect(report.lateUnauthorizedBursts).toBeGreaterThanOrEqual(3);
+    expect(report.extraReauths).toEqual([]);
     expect(report.logouts).toBeGreaterThanOrEqual(5);
     expect(report.hungLogouts).toEqual([]);
     expect(report.calls.ok).toBeGreaterThan(1000);

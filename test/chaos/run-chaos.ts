@@ -1,9 +1,10 @@
 /**
  * The chaos run shared by the CI test (≈ 20 s) and `npm run soak` (minutes): an emulator that drops
  * every socket at random 0.2–2 s intervals, answers bursts of private calls with `13009 unauthorized`,
- * 3-second tokens, several loops of private calls, subscriptions fed with published data, and sessions
- * logged out at random moments (connecting, authenticating, reconnecting, refreshing…). It returns a
- * report; the caller asserts on it.
+ * 3-second tokens, several loops of private calls, subscriptions fed with published data, sessions
+ * logged out at random moments (connecting, authenticating, reconnecting, refreshing…), generic errors on
+ * enable_cancel_on_disconnect and on private subscribes (restores), and bursts of concurrent calls all
+ * answered 13009 (late answers about an old token). It returns a report; the caller asserts on it.
  */
 import {
   ConnectionClosedError,
@@ -23,6 +24,12 @@ export interface ChaosReport {
   /** 13009 bursts injected on private calls, and the re-authentications in place they caused. */
   readonly unauthorizedBursts: number;
   readonly reauthsInPlace: number;
+  /** Glitches (a generic error) injected on enable_cancel_on_disconnect and on a private subscribe (restore). */
+  readonly codGlitches: number;
+  readonly restoreGlitches: number;
+  /** Bursts of 10 concurrent calls all answered 13009, and those that caused more than one re-auth. */
+  readonly lateUnauthorizedBursts: number;
+  readonly extraReauths: string[];
   readonly calls: { ok: number; connectionClosed: number; timedOut: number; unauthorized: number };
   /** Sessions logged out at a random moment, how many the server confirmed, and logouts that hung. */
   readonly logouts: number;
@@ -137,6 +144,23 @@ export async function runChaos(
       reconnect,
     }),
   ];
+  // Only this one sees the concurrent 13009 bursts, so its re-auths in place can be counted per burst.
+  const burstSession = new DeribitSession({
+    url: emu.url,
+    credentials,
+    heartbeat: { interval: 0.5 },
+    reconnect,
+  });
+  let burstReauths = 0;
+  burstSession.on('state', (change) => {
+    if (change.reason === 'unauthorized') burstReauths += 1;
+  });
+  let burstDrops = 0;
+  burstSession.on('disconnected', () => {
+    burstDrops += 1;
+  });
+  burstSession.on('error', () => {});
+  await burstSession.connect();
   let reconnects = 0;
   let refreshes = 0;
   let reauthsInPlace = 0;
@@ -175,6 +199,41 @@ export async function runChaos(
     const method = PRIVATE_METHODS[Math.floor(Math.random() * PRIVATE_METHODS.length)] ?? PRIVATE_METHODS[0];
     emu.failNext(method, 1 + Math.floor(Math.random() * 4), { code: 13009, message: 'unauthorized' });
   });
+  // Glitches while a socket is being set up: transient, so the session must retry, never give up or lie.
+  const codGlitches = atRandom(1000, 3000, endAt, () =>
+    emu.failNext('private/enable_cancel_on_disconnect', 1, { code: -32603, message: 'Internal error' }),
+  );
+  const restoreGlitches = atRandom(1000, 3000, endAt, () =>
+    emu.failNext('private/subscribe', 1, { code: 11094, message: 'internal_server_error' }),
+  );
+  // Late 13009s about an old token: ten calls go out together; one is refused at once (a re-auth starts), the
+  // other nine are answered 13009 only 150 ms later, after the re-auth. They must start nothing more.
+  const LATE = 'private/get_open_orders_by_instrument';
+  emu.delay(LATE, 150);
+  let lateUnauthorizedBursts = 0;
+  const extraReauths: string[] = [];
+  const lateBursts = (async () => {
+    while (Date.now() < endAt - 1000) {
+      await sleep(randomBetween(500, 2000));
+      if (burstSession.state !== 'authenticated') continue;
+      const before = burstReauths;
+      const dropsBefore = burstDrops;
+      emu.failNext('private/get_positions', 1, { code: 13009, message: 'unauthorized' });
+      emu.failNext(LATE, 9, { code: 13009, message: 'unauthorized' });
+      const options = { timeout: CALL_TIMEOUT };
+      await Promise.all([
+        burstSession.call('private/get_positions', {}, options).catch(() => {}),
+        ...Array.from({ length: 9 }, () =>
+          burstSession.call(LATE, { instrument_name: 'BTC-PERPETUAL' }, options).catch(() => {}),
+        ),
+      ]);
+      await sleep(100);
+      if (burstDrops !== dropsBefore) continue; // a drop mid-burst: its calls failed otherwise; not a measure
+      lateUnauthorizedBursts += 1;
+      if (burstReauths - before !== 1)
+        extraReauths.push(`burst ${lateUnauthorizedBursts}: ${burstReauths - before} re-auths`);
+    }
+  })();
   const publisher = setInterval(() => {
     for (const index of sessions.keys())
       for (const channel of channelsOf(index)) emu.publish(channel, { at: Date.now() });
@@ -270,10 +329,13 @@ export async function runChaos(
       loop(session, 'public/test', {}),
     ]),
     logOutAtRandom(),
+    lateBursts,
   ]);
 
   drops.stop();
   unauthorizedBursts.stop();
+  codGlitches.stop();
+  restoreGlitches.stop();
   clearInterval(publisher);
   clearInterval(reporter);
   const allGone = new Promise<void>((resolve) => {
@@ -286,7 +348,8 @@ export async function runChaos(
     };
     emu.on('disconnect', check);
   });
-  await Promise.all(sessions.map((session) => session.close()));
+  await Promise.all([...sessions, burstSession].map((session) => session.close()));
+  burstSession.removeAllListeners();
   for (const session of sessions) {
     const late = await session.call('public/test').catch((error: unknown) => error);
     if (!(late instanceof SessionClosedError)) unexpectedErrors.push(`call after close: ${String(late)}`);
@@ -310,6 +373,10 @@ export async function runChaos(
     refreshes,
     unauthorizedBursts: unauthorizedBursts.count(),
     reauthsInPlace,
+    codGlitches: codGlitches.count(),
+    restoreGlitches: restoreGlitches.count(),
+    lateUnauthorizedBursts,
+    extraReauths,
     calls,
     logouts,
     logoutsConfirmed,

@@ -8,7 +8,7 @@ if (!(seconds > 0)) {
 }
 console.log(
   `soak: ${seconds} s of random drops (0.2–2 s apart), 13009 bursts, 3 s tokens, 6 call loops, 4 subscriptions, ` +
-    'and sessions logged out at random moments',
+    'sessions logged out at random moments, glitches on COD and restores, and concurrent 13009 bursts',
 );
 const report = await runChaos(seconds * 1000, (line) => console.log(line));
 console.log(JSON.stringify(report, null, 2));
@@ -19,6 +19,7 @@ const findings = [
   ...report.unhandledRejections,
   ...report.unauthenticatedPrivateCalls,
   ...report.missingSubscriptions,
+  ...report.extraReauths,
 ];
 if (report.timersAfter > report.timersBefore)
   findings.push(`timers leaked: ${report.timersBefore} → ${report.timersAfter}`);
@@ -31,5 +32,6 @@ if (findings.length > 0) {
 console.log(
   `soak: clean — ${report.calls.ok} calls ok, ${report.drops} drops, ${report.reconnects} authentications, ` +
     `${report.refreshes} refreshes, ${report.unauthorizedBursts} 13009 bursts (${report.reauthsInPlace} re-auths in place), ` +
-    `${report.logouts} random logouts (${report.logoutsConfirmed} confirmed)`,
+    `${report.logouts} random logouts (${report.logoutsConfirmed} confirmed), ${report.codGlitches} COD and ` +
+    `${report.restoreGlitches} restore glitches, ${report.lateUnauthorizedBursts} concurrent 13009 bursts`,
 );

@@ -20,6 +20,8 @@ export interface HostileRequest {
   readonly connection: number;
   /** When it arrived (`performance.now()`, ms). */
   readonly at: number;
+  /** The frame's size in bytes. */
+  readonly bytes: number;
 }
 
 /** One client socket, as the script sees it. */
@@ -69,6 +71,14 @@ export class HostilePeer {
   /** Close with a close frame. */
   close(code = 1000, reason = ''): void {
     this.#ws.close(code, reason);
+  }
+
+  /**
+   * Stop reading the socket (`ws`'s `pause()`): the client's writes back up in TCP buffers, then in its own
+   * write buffer, as with a server that stalled.
+   */
+  stopReading(): void {
+    this.#ws.pause();
   }
 
   /** Drop the TCP connection without a close frame (the client sees 1006). */
@@ -228,6 +238,7 @@ export class HostileServer extends EventEmitter<HostileEvents> {
             : {},
         connection: peer.id,
         at: performance.now(),
+        bytes: Buffer.byteLength(data as Buffer),
       };
       this.received.push(request);
       this.emit('request', request, peer);
