@@ -5,6 +5,9 @@
  * @module
  */
 import type { SocketLifetime } from '../connection/lifetime.js';
+
+/** What an auth request uses of a socket. */
+type AuthSocket = Pick<SocketLifetime, 'request'>;
 import { isTokenRejection, sessionAction } from '../errors/classify.js';
 import {
   AuthenticationError,
@@ -35,7 +38,7 @@ export class AuthRequests {
   }
 
   /** Credentials; a `13009` is retried once after learning the server's clock, then it is fatal. */
-  async withCredentials(life: SocketLifetime, signal: AbortSignal): Promise<TokenSet> {
+  async withCredentials(life: AuthSocket, signal: AbortSignal): Promise<TokenSet> {
     const { credentials, grant, scope, signatureData } = this.#ctx.options;
     if (credentials === undefined) throw new AuthenticationError('no credentials to authenticate with');
     const attempt = async (): Promise<TokenSet> => {
@@ -67,7 +70,7 @@ export class AuthRequests {
   }
 
   /** Server time − local wall time, in ms, from one `public/get_time` round trip (0 when the answer is not a time). */
-  async #serverClockOffset(life: SocketLifetime, signal: AbortSignal): Promise<number> {
+  async #serverClockOffset(life: AuthSocket, signal: AbortSignal): Promise<number> {
     const sentAt = Date.now();
     const serverTime = await life.request('public/get_time', undefined, {
       timeout: this.#ctx.options.requestTimeout,
@@ -84,7 +87,7 @@ export class AuthRequests {
    * other request, and its tokens are never adopted.
    */
   async auth(
-    life: SocketLifetime,
+    life: AuthSocket,
     params: Record<string, unknown>,
     signal: AbortSignal,
     timeout = this.#ctx.options.requestTimeout,

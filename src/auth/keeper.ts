@@ -8,6 +8,9 @@
  * @module
  */
 import type { SocketLifetime } from '../connection/lifetime.js';
+
+/** What the keeper uses of a socket's lifetime (a narrow view: unit tests give it a fake). */
+export type KeeperSocket = Pick<SocketLifetime, 'request' | 'signal' | 'drop' | 'authenticated'>;
 import { isLoginOverLimit, isTokenRejection } from '../errors/classify.js';
 import {
   AuthenticationError,
@@ -29,13 +32,13 @@ import { backoffAfter, UNAUTHORIZED_STREAK_RESET_MS } from './throttle.js';
 export type TokenSource = (signal?: AbortSignal) => Promise<TokenSet>;
 
 /** What the keeper needs from the rest of the session. */
-export interface KeeperLink {
+export interface KeeperLink<Socket extends KeeperSocket = SocketLifetime> {
   /** The loop's current socket, if any. */
-  current(): SocketLifetime | undefined;
+  current(): Socket | undefined;
   /** A fatal failure: the session closes with `error`. */
   fail(error: Error): void;
   /** Authenticated again in place on `life`: restore what the gap needs, then announce. */
-  reauthenticated(life: SocketLifetime, grant: Grant): Promise<void>;
+  reauthenticated(life: Socket, grant: Grant): Promise<void>;
 }
 
 /** Shortest safety margin, ms: a token is treated as expired this long before the server says so. */
@@ -51,9 +54,9 @@ interface Job {
 }
 
 /** Owns the tokens of one session. */
-export class TokenKeeper {
+export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
   readonly #ctx: SessionContext;
-  readonly #link: KeeperLink;
+  readonly #link: KeeperLink<Socket>;
   readonly #source: TokenSource | undefined;
   readonly #requests: AuthRequests;
   #tokens: TokenSet | undefined;
@@ -75,7 +78,7 @@ export class TokenKeeper {
    * @param refreshToken - a persisted refresh token to start from
    * @param source - for child sessions: the parent's way to issue a fresh pair
    */
-  constructor(ctx: SessionContext, link: KeeperLink, refreshToken: string | undefined, source?: TokenSource) {
+  constructor(ctx: SessionContext, link: KeeperLink<Socket>, refreshToken: string | undefined, source?: TokenSource) {
     this.#ctx = ctx;
     this.#link = link;
     this.#refreshToken = refreshToken;
@@ -124,7 +127,7 @@ export class TokenKeeper {
    * unanswered). Throws {@link AuthenticationError} when no way is left (fatal); anything else is transient.
    */
   async authenticate(
-    life: SocketLifetime,
+    life: Socket,
     sameSocket = false,
     signal = life.signal,
     skipRefreshToken = false,
@@ -151,7 +154,7 @@ export class TokenKeeper {
 
   /** A child session without credentials asks its parent for a fresh pair, then uses it on this socket. */
   async #authenticateFromSource(
-    life: SocketLifetime,
+    life: Socket,
     rejection: RpcError | undefined,
     signal: AbortSignal,
   ): Promise<Grant> {
@@ -190,7 +193,7 @@ export class TokenKeeper {
    * Make `tokens` current on `life`: remember the newest refresh token, schedule renewal, announce them.
    * Listeners come last: one that closes the session finds everything in place for {@link dispose} to undo.
    */
-  #adopt(life: SocketLifetime, tokens: TokenSet): void {
+  #adopt(life: Socket, tokens: TokenSet): void {
     // A result that arrives after close() or after the socket went is dropped: no tokens event, no timer.
     if (this.#isDisposed) throw new SessionClosedError();
     if (life.signal.aborted)
@@ -226,7 +229,7 @@ export class TokenKeeper {
   }
 
   /** The refresh and the expiry guard, for the socket that holds the tokens: they end with it. */
-  #schedule(life: SocketLifetime, tokens: TokenSet): void {
+  #schedule(life: Socket, tokens: TokenSet): void {
     this.#undoTimers?.();
     this.#refreshTimer.scheduleIn(refreshDelay(tokens.expiresIn, this.#ctx.options.refresh), () =>
       this.#runInPlace(life, 'refresh', (job) => this.#refresh(life, job)),
@@ -236,7 +239,7 @@ export class TokenKeeper {
   }
 
   /** Run one in-place job at a time on `life`; another that comes meanwhile is dropped. */
-  #runInPlace(life: SocketLifetime, kind: Job['kind'], run: (job: Job) => Promise<void>): void {
+  #runInPlace(life: Socket, kind: Job['kind'], run: (job: Job) => Promise<void>): void {
     if (this.#job !== undefined || life.signal.aborted) return;
     const controller = new AbortController();
     const undo = onAbort(life.signal, () => controller.abort(life.signal.reason));
@@ -251,7 +254,7 @@ export class TokenKeeper {
   }
 
   /** Scheduled refresh over the live socket, bounded by the token's remaining life. */
-  async #refresh(life: SocketLifetime, job: Job): Promise<void> {
+  async #refresh(life: Socket, job: Job): Promise<void> {
     const refreshToken = this.#refreshToken;
     if (this.#ctx.state !== 'authenticated') return;
     if (refreshToken === undefined)
@@ -306,7 +309,7 @@ export class TokenKeeper {
    * The token is about to expire and no refresh made it: stop using it (calls wait) and authenticate again. A
    * refresh still waiting for its answer is abandoned: the expiry guard wins.
    */
-  #onTokenExpiring(life: SocketLifetime): void {
+  #onTokenExpiring(life: Socket): void {
     if (life.signal.aborted || !isReady(this.#ctx.state)) return;
     const job = this.#job;
     if (job?.kind === 'reauth') return;
@@ -333,7 +336,7 @@ export class TokenKeeper {
    * while the session authenticates again in place; a repeat within {@link UNAUTHORIZED_STREAK_RESET_MS} backs
    * off first. An answer about an older token (sent before the last re-auth or refresh) only fails its call.
    */
-  onUnauthorized(life: SocketLifetime, generation: number): void {
+  onUnauthorized(life: Socket, generation: number): void {
     if (generation !== this.#generation || life.signal.aborted) return;
     if (this.#ctx.state !== 'authenticated' || this.#job !== undefined) return;
     const now = monotonic();
@@ -351,7 +354,7 @@ export class TokenKeeper {
 
   /** Full authentication on the live socket (calls wait meanwhile). Fatal errors close; others drop the socket. */
   async #reauthenticate(
-    life: SocketLifetime,
+    life: Socket,
     reason: TransitionReason,
     delay: number,
     signal: AbortSignal,

@@ -8,6 +8,7 @@
  * @module
  */
 import type { RequestOptions, SocketLifetime } from '../connection/lifetime.js';
+import type { RpcConnection } from '../connection/rpc.js';
 import { isPrivateMethod } from '../connection/transport.js';
 import { isUnauthorized } from '../errors/classify.js';
 import {
@@ -23,16 +24,21 @@ import { isReady } from '../session/state.js';
 import { monotonic } from '../time/clock.js';
 import { wait } from '../time/wait.js';
 
+/** What the gate uses of a socket's lifetime (a narrow view: unit tests give it a fake). */
+export interface GateSocket {
+  readonly rpc: Pick<RpcConnection, 'call'>;
+}
+
 /** What the gate needs from the session. */
-export interface GateLink {
+export interface GateLink<Socket extends GateSocket = SocketLifetime> {
   /** The live socket when the session is ready, else undefined. */
-  ready(): SocketLifetime | undefined;
+  ready(): Socket | undefined;
   /** Whether the connection loop runs (so readiness may come). */
   connecting(): boolean;
   /** The token generation current now. */
   generation(): number;
   /** A private call sent on `life` under `generation` was refused as unauthorized. */
-  onUnauthorized(life: SocketLifetime, generation: number): void;
+  onUnauthorized(life: Socket, generation: number): void;
 }
 
 /** Options of one wait. */
@@ -65,9 +71,9 @@ class Waiters {
 }
 
 /** Calls, and waiters for readiness. */
-export class CallGate {
+export class CallGate<Socket extends GateSocket = SocketLifetime> {
   readonly #ctx: SessionContext;
-  readonly #link: GateLink;
+  readonly #link: GateLink<Socket>;
   // Created on first use: an idle authenticated session never waits.
   #calls: Waiters | undefined;
   #connects: Waiters | undefined;
@@ -76,7 +82,7 @@ export class CallGate {
    * @param ctx - the session's context (its core)
    * @param link - the socket, the loop and the tokens
    */
-  constructor(ctx: SessionContext, link: GateLink) {
+  constructor(ctx: SessionContext, link: GateLink<Socket>) {
     this.#ctx = ctx;
     this.#link = link;
   }
@@ -118,7 +124,7 @@ export class CallGate {
   }
 
   #send<T>(
-    life: SocketLifetime,
+    life: Socket,
     method: string,
     params: Record<string, unknown> | undefined,
     timeout: number,
