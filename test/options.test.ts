@@ -18,7 +18,10 @@ import { validateMaxWait, validateTimeout } from '../src/options/validate.js';
 
 const SECRET = 'sup3r-s3cret-value';
 const NUMERIC_SECRET = 987_654_321_123;
-const base = { credentials: { clientId: 'id', clientSecret: SECRET } } satisfies SessionOptions;
+const base = {
+  url: DERIBIT_MAINNET,
+  credentials: { clientId: 'id', clientSecret: SECRET },
+} satisfies SessionOptions;
 const MAX = 2 ** 31 - 1;
 
 /** The options `{ ...base, a: { b: value } }` for path `a.b`. */
@@ -66,7 +69,7 @@ const NUMERIC: Array<[string, number[], number[]]> = [
   ['reconnect.maxTimeout', [500, MAX], [-1, 499, MAX + 1, Number.POSITIVE_INFINITY]],
   ['reconnect.maxRetryTime', [1, 60_000, Number.POSITIVE_INFINITY], [0, -1]],
   ['reconnect.stableAfter', [0, 2000, MAX], [-1, MAX + 1, Number.POSITIVE_INFINITY]],
-  ['heartbeat.interval', [0.5, 10, 2_147_483], [0, -1, 2_147_484, Number.POSITIVE_INFINITY]],
+  ['heartbeat.interval', [10, 15, 2_147_483], [0, -1, 9.99, 2_147_484, Number.POSITIVE_INFINITY]],
   ['liveness.idle', [1, 1000, MAX], [0, -1, MAX + 1, Number.POSITIVE_INFINITY]],
   ['liveness.timeout', [1, 1500, MAX], [0, -1, MAX + 1, Number.POSITIVE_INFINITY]],
 ];
@@ -188,13 +191,14 @@ describe('other options', () => {
   });
 
   it('needs credentials or a refresh token, and both credential fields', () => {
-    expect(failure({}).message).toMatch(/credentials or a refreshToken/);
-    expect(failure({ credentials: { clientId: 'id' } }).argument).toBe('credentials.clientSecret');
-    expect(failure({ credentials: { clientId: '', clientSecret: SECRET } }).argument).toBe(
+    expect(failure({ url: DERIBIT_MAINNET }).message).toMatch(/credentials or a refreshToken/);
+    const url = DERIBIT_MAINNET;
+    expect(failure({ url, credentials: { clientId: 'id' } }).argument).toBe('credentials.clientSecret');
+    expect(failure({ url, credentials: { clientId: '', clientSecret: SECRET } }).argument).toBe(
       'credentials.clientId',
     );
-    expect(failure({ credentials: 'id:secret' }).argument).toBe('credentials');
-    expect(resolveOptions({ refreshToken: 'rt' }).credentials).toBeUndefined();
+    expect(failure({ url, credentials: 'id:secret' }).argument).toBe('credentials');
+    expect(resolveOptions({ url: DERIBIT_MAINNET, refreshToken: 'rt' }).credentials).toBeUndefined();
   });
 
   it.each([null, undefined, [], 'options', 5])('refuses %o as the options object', (value) => {
@@ -365,7 +369,7 @@ describe('child session options', () => {
 
   it("inherit the parent's tuning, never how it authenticates", () => {
     const child = resolveChildOptions(parent, { connectTimeout: 777 });
-    expect(child).toEqual({ requestTimeout: 1234, connectTimeout: 777 });
+    expect(child).toEqual({ url: DERIBIT_MAINNET, requestTimeout: 1234, connectTimeout: 777 });
     expect(Object.isFrozen(child)).toBe(true);
     expect(resolveOptions({ ...child, refreshToken: 'rt' })).toMatchObject({
       requestTimeout: 1234,
@@ -373,7 +377,7 @@ describe('child session options', () => {
       credentials: undefined,
       scope: undefined,
     });
-    expect(resolveChildOptions(parent)).toEqual({ requestTimeout: 1234 });
+    expect(resolveChildOptions(parent)).toEqual({ url: DERIBIT_MAINNET, requestTimeout: 1234 });
   });
 
   it.each(['credentials', 'refreshToken', 'scope', 'grant', 'signatureData'])('refuse %s', (key) => {
@@ -393,5 +397,46 @@ describe('child session options', () => {
     );
     expect(() => resolveChildOptions(parent, { sessionName: 'x' })).toThrow(InvalidArgumentError);
     expect(() => resolveChildOptions(parent, null)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('what Deribit would refuse is refused at construction', () => {
+  it('url is required: there is no implicit endpoint', () => {
+    const error = failure({ credentials: base.credentials });
+    expect(error.argument).toBe('url');
+    expect(error.message).toMatch(/url is required: DERIBIT_TESTNET or DERIBIT_MAINNET/);
+  });
+
+  it('a heartbeat under 10 s is refused for Deribit, accepted on loopback (the emulator takes it)', () => {
+    expect(failure({ ...base, heartbeat: { interval: 5 } }).message).toMatch(
+      /at least 10 s: Deribit refuses/,
+    );
+    const local = resolveOptions({
+      ...base,
+      url: 'ws://127.0.0.1:9/ws/api/v2',
+      heartbeat: { interval: 0.5 },
+    });
+    expect(local.heartbeatInterval).toBe(0.5);
+  });
+
+  it.each([
+    ['sesion:bot', /'sesion:bot' is not a Deribit scope; did you mean session:bot\?/],
+    ['session:', /needs a value after 'session:'; did you mean session:NAME\?/],
+    ['trade:rw', /not a level of trade .*did you mean trade:read\?/],
+    ['trade:read_write expires:0', /'expires:0' needs a whole number of seconds/],
+    ['conection', /did you mean connection\?/],
+  ])('scope %s is refused with the nearest valid word', (scope, message) => {
+    const error = failure({ ...base, scope });
+    expect(error.argument).toBe('scope');
+    expect(error.message).toMatch(message);
+  });
+
+  it('every part Deribit documents is accepted, in any order, including what production sends back', () => {
+    const scope =
+      'block_trade:read connection trade:read_write account:read wallet:none mainaccount name:bot expires:3600 ip:*';
+    expect(resolveOptions({ ...base, scope }).scope).toBe(scope);
+    expect(
+      resolveOptions({ ...base, scope: 'session:mm custody:read_write block_rfq:read' }).scope,
+    ).toBeDefined();
   });
 });

@@ -83,3 +83,21 @@ export type ChannelData<C extends string> = C extends GroupedBookChannel
                 : C extends UserPortfolioChannel
                   ? Portfolio
                   : unknown;
+
+/** Channels whose names are fixed, offered by editors in `subscribe()` and `stream()`. */
+export type FixedChannel =
+  | 'platform_state'
+  | 'platform_state.public_methods_state'
+  | 'announcements'
+  | 'user.lock'
+  | 'user.access_log'
+  // Spelt out: editors do not offer the members of a template literal type.
+  | 'user.portfolio.btc'
+  | 'user.portfolio.eth'
+  | 'user.portfolio.usdc'
+  | 'user.portfolio.usdt'
+  | 'user.portfolio.eurr'
+  | 'user.portfolio.any';
+
+/** What `subscribe()` and `stream()` take as a channel: any string, with the known names offered first. */
+export type ChannelName = FixedChannel | (string & Record<never, never>);

@@ -207,6 +207,12 @@ export interface DeribitMethods {
 /** A method name with typed params and result. */
 export type DeribitMethod = keyof DeribitMethods;
 
+/**
+ * What `call()` takes as a method: any string, with the typed methods offered first by editors (a plain
+ * `string` would swallow the literal names; `string & Record<never, never>` keeps them apart).
+ */
+export type MethodName = DeribitMethod | (string & Record<never, never>);
+
 /** Any private method also takes an explicit token (the session's socket is already authenticated). */
 export interface AccessTokenParam {
   readonly access_token?: string;

@@ -8,6 +8,7 @@ import type { SocketLifetime } from '../connection/lifetime.js';
 
 /** What an auth request uses of a socket. */
 type AuthSocket = Pick<SocketLifetime, 'request'>;
+
 import { isTokenRejection, sessionAction } from '../errors/classify.js';
 import {
   AuthenticationError,

@@ -11,6 +11,7 @@ import type { SocketLifetime } from '../connection/lifetime.js';
 
 /** What the keeper uses of a socket's lifetime (a narrow view: unit tests give it a fake). */
 export type KeeperSocket = Pick<SocketLifetime, 'request' | 'signal' | 'drop' | 'authenticated'>;
+
 import { isLoginOverLimit, isTokenRejection } from '../errors/classify.js';
 import {
   AuthenticationError,
@@ -78,7 +79,12 @@ export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
    * @param refreshToken - a persisted refresh token to start from
    * @param source - for child sessions: the parent's way to issue a fresh pair
    */
-  constructor(ctx: SessionContext, link: KeeperLink<Socket>, refreshToken: string | undefined, source?: TokenSource) {
+  constructor(
+    ctx: SessionContext,
+    link: KeeperLink<Socket>,
+    refreshToken: string | undefined,
+    source?: TokenSource,
+  ) {
     this.#ctx = ctx;
     this.#link = link;
     this.#refreshToken = refreshToken;

@@ -9,6 +9,7 @@ import {
   ConfigurationError,
   NotConnectedError,
   RpcError,
+  SessionBudgetError,
   SessionClosedError,
   StreamOverflowError,
   SubscriptionRefusedError,
@@ -61,7 +62,7 @@ export function classify(error: unknown): ErrorClass {
     error instanceof ConfigurationError
   )
     return 'fatal';
-  if (error instanceof SubscriptionRefusedError) return 'caller';
+  if (error instanceof SubscriptionRefusedError || error instanceof SessionBudgetError) return 'caller';
   if (error instanceof UpgradeRejectedError) return error.isFatal ? 'fatal' : 'retry';
   if (error instanceof NotConnectedError || error instanceof StreamOverflowError) return 'caller';
   if (error instanceof RpcError) return CLASS_OF[codeRow(error.code).action];

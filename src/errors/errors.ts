@@ -20,6 +20,7 @@ export type LocalErrorCode =
   | 'STREAM_OVERFLOW'
   | 'CONFIGURATION_REFUSED'
   | 'SUBSCRIPTION_REFUSED'
+  | 'SESSION_BUDGET'
   | 'INVALID_ARGUMENT';
 
 /**
@@ -361,6 +362,30 @@ export class SubscriptionRefusedError extends DeribitSessionError {
     const why = cause instanceof Error ? `: ${cause.message}` : ' (left out of its answer)';
     super(`the server did not subscribe ${channels.join(', ')}${why}`, options);
     this.channels = Object.freeze([...channels]);
+  }
+}
+
+/**
+ * A named session was refused before anything was asked of the server: the family already holds Deribit's 16
+ * named sessions per key, and a 17th would make Deribit drop the oldest (usually the root, whose tokens would
+ * then fail with `13009`). Pass `evictOldest: true` to `fork()`/`exchange()` to accept that.
+ */
+export class SessionBudgetError extends DeribitSessionError {
+  override readonly name = 'SessionBudgetError';
+  override readonly code = 'SESSION_BUDGET' as const;
+  /** The named sessions the family holds, oldest first. */
+  readonly sessions: readonly string[];
+
+  /**
+   * @param name - the session that was refused
+   * @param sessions - the family's named sessions, oldest first
+   */
+  constructor(name: string, sessions: readonly string[]) {
+    super(
+      `session ${name} was not created: this key holds ${sessions.length} named sessions, Deribit's limit, and a ` +
+        `new one would make Deribit drop the oldest (${sessions[0]}); pass evictOldest: true to accept that`,
+    );
+    this.sessions = Object.freeze([...sessions]);
   }
 }
 

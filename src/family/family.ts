@@ -7,13 +7,16 @@
  */
 import type { TokenSet } from '../auth/grants.js';
 import type { TokenKeeper, TokenSource } from '../auth/keeper.js';
-import { InvalidArgumentError, SessionClosedError } from '../errors/errors.js';
+import { InvalidArgumentError, SessionBudgetError, SessionClosedError } from '../errors/errors.js';
 import type { ChildFixedKey, SessionOptions } from '../options/options.js';
 import type { SessionContext } from '../session/context.js';
-import { Lineage } from './lineage.js';
+import { Lineage, NAMED_SESSION_BUDGET } from './lineage.js';
 
 /** Options of {@link DeribitSession.fork} and {@link DeribitSession.exchange} for the child: the parent's, overridden. */
-export type ChildSessionOptions = Omit<SessionOptions, ChildFixedKey>;
+export type ChildSessionOptions = Omit<SessionOptions, ChildFixedKey | 'url'> & {
+  /** Default: the parent's. */
+  readonly url?: string;
+};
 
 /** Options of {@link DeribitSession.fork}. */
 export interface ForkOptions extends ChildSessionOptions {
@@ -23,6 +26,11 @@ export interface ForkOptions extends ChildSessionOptions {
    * connects, the child is closed with its socket.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Deribit keeps 16 named sessions per key and silently drops the oldest (usually this family's root). A new
+   * named session beyond that is refused with {@link SessionBudgetError} unless this is `true`. Default `false`.
+   */
+  readonly evictOldest?: boolean;
 }
 
 /** Options of {@link DeribitSession.exchange}. */
@@ -93,8 +101,9 @@ export class Family<Child extends ChildSession = ChildSession> {
     if (typeof name !== 'string' || !SESSION_NAME.test(name)) {
       throw new InvalidArgumentError('name', 'fork() needs a session name without whitespace');
     }
-    const { signal, ...overrides } = options;
+    const { signal, evictOldest, ...overrides } = options;
     const childOptions = this.#link.childOptions(overrides); // before the server is asked for anything
+    this.#checkBudget(name, evictOldest);
     if (signal?.aborted) throw signal.reason;
     await this.#link.waitReady('public/fork_token', this.#ctx.options.requestTimeout, signal);
     if (this.#link.keeper.scope?.sessionName === undefined) {
@@ -117,11 +126,12 @@ export class Family<Child extends ChildSession = ChildSession> {
     if (!Number.isInteger(subjectId) || subjectId <= 0) {
       throw new InvalidArgumentError('subjectId', 'exchange() needs a positive integer subject id');
     }
-    const { sessionName, signal, ...overrides } = options;
+    const { sessionName, signal, evictOldest, ...overrides } = options;
     const childOptions = this.#link.childOptions(overrides); // before the server is asked for anything
     if (sessionName !== undefined && (typeof sessionName !== 'string' || !SESSION_NAME.test(sessionName))) {
       throw new InvalidArgumentError('sessionName', 'sessionName must be non-empty and without whitespace');
     }
+    if (sessionName !== undefined) this.#checkBudget(sessionName, evictOldest);
     if (signal?.aborted) throw signal.reason;
     await this.#link.waitReady('public/exchange_token', this.#ctx.options.requestTimeout, signal);
     if (sessionName === undefined && this.#link.keeper.scope?.sessionName === undefined) {
@@ -158,7 +168,7 @@ export class Family<Child extends ChildSession = ChildSession> {
     signal: AbortSignal | undefined,
   ): Promise<Child> {
     const child = this.#link.createChild(
-      { ...childOptions, refreshToken: tokens.refreshToken },
+      { ...childOptions, url: childOptions.url ?? this.#ctx.options.url, refreshToken: tokens.refreshToken },
       { source, lineage: this.lineage },
     );
     this.#children ??= new Set();
@@ -183,6 +193,16 @@ export class Family<Child extends ChildSession = ChildSession> {
       spawning.delete(child);
     }
     return child;
+  }
+
+  /** A new named session past Deribit's budget would evict the family's oldest: refuse it unless asked. */
+  #checkBudget(name: string, evictOldest: unknown): void {
+    if (evictOldest !== undefined && typeof evictOldest !== 'boolean') {
+      throw new InvalidArgumentError('evictOldest', 'evictOldest must be a boolean');
+    }
+    const names = this.lineage.names;
+    if (evictOldest === true || names.includes(name) || names.length < NAMED_SESSION_BUDGET) return;
+    throw new SessionBudgetError(name, names);
   }
 
   /** Record a named session of this family; warn as the key nears Deribit's budget. */

@@ -11,7 +11,8 @@ import { DEFAULT_LIVENESS, type LivenessOptions } from '../connection/liveness.j
 import type { WebSocketConstructor } from '../connection/socket.js';
 import { InvalidArgumentError } from '../errors/errors.js';
 import { MAX_TIMER_DELAY } from '../time/wait.js';
-import { checkUrl } from './url.js';
+import { checkRequestedScope } from './requested-scope.js';
+import { checkUrl, isLoopbackHost } from './url.js';
 import {
   booleanOption,
   describeValue,
@@ -36,6 +37,9 @@ export const DERIBIT_MAINNET = 'wss://www.deribit.com/ws/api/v2';
 /** Deribit testnet WebSocket endpoint (separate accounts and keys). */
 export const DERIBIT_TESTNET = 'wss://test.deribit.com/ws/api/v2';
 
+/** Deribit's shortest heartbeat interval, in seconds. */
+export const DERIBIT_MIN_HEARTBEAT = 10;
+
 /** Default of {@link SessionOptions.maxPayload}: 32 MiB, well above Deribit's largest responses. */
 export const DEFAULT_MAX_PAYLOAD = 32 * 1024 * 1024;
 
@@ -57,12 +61,15 @@ export type CancelOnDisconnect = 'connection' | 'account' | false;
 export type DisposeAction = 'logout' | 'close';
 
 /**
- * Options of {@link DeribitSession}. Every field is optional except a way to authenticate; `undefined`
+ * Options of {@link DeribitSession}. Every field is optional except `url` and a way to authenticate; `undefined`
  * means the default. Unknown keys and out-of-range values throw {@link InvalidArgumentError} at once.
  */
 export interface SessionOptions {
-  /** WebSocket endpoint. Default {@link DERIBIT_MAINNET}. `ws://` only to loopback hosts unless `allowInsecure`. */
-  readonly url?: string | undefined;
+  /**
+   * WebSocket endpoint, required: {@link DERIBIT_TESTNET}, {@link DERIBIT_MAINNET}, or an emulator's url. `ws://`
+   * only to loopback hosts unless `allowInsecure`.
+   */
+  readonly url: string;
   /** API key. Needed unless `refreshToken` is given (and then only as a fallback). */
   readonly credentials?: Credentials | undefined;
   /** How to authenticate with `credentials`. Default `'client_signature'` (the secret never leaves the process). */
@@ -286,9 +293,26 @@ function resolveWebSocket(value: unknown): WebSocketConstructor | undefined {
 /** Everything but how to authenticate: what a child session may inherit or override. */
 function resolveTuning(raw: Readonly<Record<string, unknown>>): Omit<ResolvedOptions, ChildFixedKey> {
   const allowInsecure = booleanOption('allowInsecure', raw['allowInsecure'], false);
-  const url = stringOption('url', raw['url'], true) ?? DERIBIT_MAINNET;
+  const url = stringOption('url', raw['url'], true);
+  if (url === undefined) {
+    throw new InvalidArgumentError(
+      'url',
+      "option url is required: DERIBIT_TESTNET or DERIBIT_MAINNET (import them from 'deribit-session'), or an emulator's url",
+    );
+  }
   checkUrl(url, allowInsecure);
   const heartbeat = groupOrFalse('heartbeat', raw['heartbeat'], HEARTBEAT_DEFAULTS, HEARTBEAT_RULES);
+  // Deribit refuses heartbeats under 10 s; the emulator (on loopback) takes less, for tests.
+  if (
+    heartbeat !== false &&
+    heartbeat.interval < DERIBIT_MIN_HEARTBEAT &&
+    !isLoopbackHost(new URL(url).hostname)
+  ) {
+    throw new InvalidArgumentError(
+      'heartbeat.interval',
+      `option heartbeat.interval must be at least ${DERIBIT_MIN_HEARTBEAT} s: Deribit refuses shorter intervals; got ${heartbeat.interval}`,
+    );
+  }
   return {
     url,
     allowInsecure,
@@ -347,9 +371,15 @@ function resolveIdentity(raw: Readonly<Record<string, unknown>>): Pick<ResolvedO
     credentials,
     refreshToken,
     grant: oneOf('grant', raw['grant'], ['client_signature', 'client_credentials'], 'client_signature'),
-    scope: stringOption('scope', raw['scope']),
+    scope: requestedScope(raw['scope']),
     signatureData: stringOption('signatureData', raw['signatureData']) ?? '',
   };
+}
+
+function requestedScope(value: unknown): string | undefined {
+  const scope = stringOption('scope', value);
+  if (scope !== undefined) checkRequestedScope(scope);
+  return scope;
 }
 
 function optionsObject(value: unknown): Readonly<Record<string, unknown>> {

@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { ChannelData } from '../api/channels.js';
-import type { CallArgs, MethodResult } from '../api/methods.js';
+import type { ChannelData, ChannelName } from '../api/channels.js';
+import type { CallArgs, MethodName, MethodResult } from '../api/methods.js';
 import type { Scope } from '../auth/scope.js';
 import type * as errors from '../errors/errors.js';
 import { InvalidArgumentError } from '../errors/errors.js';
@@ -116,7 +116,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
    * unknown; never replayed), {@link errors.NotConnectedError} or {@link SessionClosedError}. A private call answered
    * `13009 unauthorized` makes the session authenticate again (the caller still gets the error).
    */
-  call<M extends string>(method: M, ...args: CallArgs<M, CallOptions>): Promise<MethodResult<M>>;
+  call<M extends MethodName>(method: M, ...args: CallArgs<M, CallOptions>): Promise<MethodResult<M>>;
   call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T> {
     return this.#core.gate.call<T>(method, params, options);
   }
@@ -127,7 +127,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
    * `signal` cover the whole subscribe. Returns an idempotent unsubscribe; the server is unsubscribed when a
    * channel's last handler goes. A handler that throws or rejects is reported on `error`.
    */
-  subscribe<C extends string>(
+  subscribe<C extends ChannelName>(
     channels: C | readonly C[],
     handler: NotificationHandler<ChannelData<C>>,
     options?: CallOptions,
@@ -145,7 +145,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
    * {@link StreamOptions} for the overflow policy). Ends when the loop breaks, the signal aborts or the
    * session closes (a fatal close throws the error).
    */
-  stream<C extends string>(
+  stream<C extends ChannelName>(
     channels: C | readonly C[],
     options: StreamOptions = {},
   ): AsyncIterableIterator<StreamItem<ChannelData<C>>> {

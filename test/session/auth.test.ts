@@ -177,11 +177,16 @@ describe('authentication', () => {
   it('rejects bad options at construction with a TypeError', () => {
     expect(() => new DeribitSession({ url: 'http://x' })).toThrow(TypeError);
     expect(() => new DeribitSession({ url: 'wss://x' })).toThrow(/credentials or a refreshToken/);
-    expect(() => new DeribitSession({ credentials: { clientId: '', clientSecret: 's' } })).toThrow(
-      /clientId/,
-    );
     expect(
-      () => new DeribitSession({ credentials: { clientId: 'a', clientSecret: 's' }, requestTimeout: -1 }),
+      () => new DeribitSession({ url: 'wss://x', credentials: { clientId: '', clientSecret: 's' } }),
+    ).toThrow(/clientId/);
+    expect(
+      () =>
+        new DeribitSession({
+          url: 'wss://x',
+          credentials: { clientId: 'a', clientSecret: 's' },
+          requestTimeout: -1,
+        }),
     ).toThrow(/requestTimeout/);
   });
 });

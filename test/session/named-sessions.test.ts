@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeribitSession, SessionClosedError } from '../../src/index.js';
+import { DeribitSession, SessionBudgetError, SessionClosedError } from '../../src/index.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 import { Harness, nextEvent, recordEvents } from '../helpers/harness.js';
 
@@ -82,6 +82,25 @@ describe('fork', () => {
     h.sessions.push(await parent.fork('s14'));
     expect(warnings).toHaveLength(1);
     expect(parent.namedSessions).toHaveLength(15);
+  }, 20_000);
+
+  it('refuses the fork that would make Deribit evict the root, unless asked; the root keeps working', async () => {
+    const emu = await h.start();
+    const parent = h.session({ scope: 'session:root' });
+    await parent.connect();
+    for (let i = 1; i <= 15; i++) h.sessions.push(await parent.fork(`s${i}`));
+    expect(parent.namedSessions).toHaveLength(16);
+    emu.clearReceived();
+    const refused = await parent.fork('s16').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SessionBudgetError);
+    expect(refused).toMatchObject({ code: 'SESSION_BUDGET', sessions: parent.namedSessions });
+    expect((refused as Error).message).toMatch(/drop the oldest \(root\); pass evictOldest: true/);
+    await expect(parent.exchange(100002, { sessionName: 'sub' })).rejects.toBeInstanceOf(SessionBudgetError);
+    expect(emu.received.map((m) => m.method)).toEqual([]); // nothing was asked of the server
+    await expect(parent.call('private/get_positions', {})).resolves.toBeDefined();
+    // Asked for: Deribit drops the oldest, the root.
+    h.sessions.push(await parent.fork('s16', { evictOldest: true }));
+    expect(emu.sessionsOf(DEFAULT_ACCOUNT.clientId)).not.toContain('root');
   }, 20_000);
 });
 
