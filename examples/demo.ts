@@ -25,8 +25,8 @@ function watch(session: DeribitSession, who: string): void {
   session.on('disconnected', ({ code, willReconnect }) =>
     log(`${who} socket`, `lost (code ${code}); reconnect=${willReconnect}`),
   );
-  session.on('reconnecting', ({ attempt, delay }) =>
-    log(`${who} retry`, `attempt ${attempt} failed; next in ${delay} ms`),
+  session.on('reconnecting', ({ attempt, delay, error }) =>
+    log(`${who} retry`, `attempt ${attempt} failed (${error.message}); next in ${delay} ms`),
   );
   session.on('warning', ({ message }) => log(`${who} warning`, message));
   session.on('closed', ({ reason }) => log(`${who} closed`, `reason=${reason}`));
@@ -76,7 +76,24 @@ const session = new DeribitSession({
 });
 watch(session, 'main');
 
-await session.connect();
+// Live, a wrong URL, key or network shows at once: the cause is printed, and the demo stops after 3 attempts.
+const MAX_ATTEMPTS = 3;
+let cause: Error | undefined;
+session.on('reconnecting', ({ attempt, error }) => {
+  cause = error;
+  if (where.live && attempt >= MAX_ATTEMPTS && session.expiresAt === undefined) {
+    log('stop', `${attempt} attempts failed; giving up`);
+    void session.close();
+  }
+});
+try {
+  await session.connect();
+} catch (error) {
+  const why = cause ?? (error instanceof Error ? error : new Error(String(error)));
+  log('failed', `could not connect: ${why.message}`);
+  await where.close();
+  process.exit(1);
+}
 const summary = await session.call('private/get_account_summary', {
   currency: 'BTC',
 });

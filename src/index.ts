@@ -91,6 +91,7 @@ export { type AccessLevel, formatScope, parseScope, type Scope } from './auth/sc
 export { DEFAULT_RECONNECT, type ReconnectOptions, type RetryInfo } from './connection/backoff.js';
 export { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './connection/lifetime.js';
 export { DEFAULT_LIVENESS, type LivenessOptions } from './connection/liveness.js';
+export { DEFAULT_CONNECT_WAIT } from './connection/loop.js';
 export { MAX_REQUEST_BYTES, type WebSocketConstructor, type WebSocketLike } from './connection/socket.js';
 export { classify, type ErrorClass } from './errors/classify.js';
 export { ErrorCode } from './errors/codes.js';

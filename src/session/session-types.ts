@@ -21,8 +21,9 @@ export interface CallOptions {
 export interface ConnectOptions {
   /**
    * ms to wait for the first authentication. When it passes (or the signal aborts) before the session was
-   * ever authenticated, the session stops trying and is `disconnected` again; during a later reconnect only
-   * this caller gives up. Default: no limit (transient failures are retried with backoff).
+   * ever authenticated, the session stops trying and is `disconnected` again (another `connect()` starts
+   * afresh); during a later reconnect only this caller gives up. Default `DEFAULT_CONNECT_WAIT` (60 s), so a
+   * wrong URL or a missing network is reported rather than waited on; `Infinity` keeps trying for ever.
    */
   readonly timeout?: number;
   /** Abort the wait, with the same effect as the timeout. Already aborted: rejects at once, nothing starts. */

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocketConstructor, WebSocketLike } from '../../src/connection/socket.js';
-import { DeribitSession, RequestTimeoutError } from '../../src/index.js';
+import { DEFAULT_CONNECT_WAIT, DeribitSession, RequestTimeoutError } from '../../src/index.js';
 import type { SessionOptions } from '../../src/options/options.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
 
@@ -111,5 +111,25 @@ describe('maxWait with fake time', () => {
     expect(call.error).toMatchObject({ sent: false });
     // The socket's connect timeout and connect()'s own bound: the call left no timer behind.
     expect(vi.getTimerCount()).toBe(2);
+  });
+
+  it('the first connect() gives up after DEFAULT_CONNECT_WAIT with no timeout given; Infinity waits on', async () => {
+    const WebSocket: WebSocketConstructor = NeverOpens;
+    session = new DeribitSession({
+      url: 'ws://127.0.0.1:9/ws/api/v2',
+      credentials: { clientId: DEFAULT_ACCOUNT.clientId, clientSecret: DEFAULT_ACCOUNT.clientSecret },
+      connectTimeout: 2 ** 31 - 1,
+      WebSocket,
+    });
+    const first = track(session.connect());
+    await vi.advanceTimersByTimeAsync(DEFAULT_CONNECT_WAIT - 1);
+    expect(first.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(first.error).toBeInstanceOf(RequestTimeoutError);
+    expect(session.state).toBe('disconnected');
+    const forever = track(session.connect({ timeout: Number.POSITIVE_INFINITY }));
+    await vi.advanceTimersByTimeAsync(10 * DEFAULT_CONNECT_WAIT);
+    expect(forever.settled).toBe(false);
+    expect(session.state).toBe('connecting');
   });
 });
