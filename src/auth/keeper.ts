@@ -38,8 +38,11 @@ export interface KeeperLink<Socket extends KeeperSocket = SocketLifetime> {
   current(): Socket | undefined;
   /** A fatal failure: the session closes with `error`. */
   fail(error: Error): void;
-  /** Authenticated again in place on `life`: restore what the gap needs, then announce. */
-  reauthenticated(life: Socket, grant: Grant): Promise<void>;
+  /**
+   * Authenticated again in place on `life`: restore what the gap needs, then announce. `previousAdoptAt`: wall
+   * time (ms) the token that was refused had been adopted.
+   */
+  reauthenticated(life: Socket, grant: Grant, previousAdoptAt: number): Promise<void>;
 }
 
 /** Shortest safety margin, ms: a token is treated as expired this long before the server says so. */
@@ -64,6 +67,8 @@ export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
   #expiresAtMono = 0;
   #refreshToken: string | undefined;
   #generation = 0;
+  /** Wall time (ms) the current pair was adopted. */
+  #adoptedAt = 0;
   readonly #refreshTimer = new DeadlineTimer();
   readonly #expiryTimer = new DeadlineTimer();
   #undoTimers: (() => void) | undefined;
@@ -208,6 +213,7 @@ export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
     this.#refreshToken = tokens.refreshToken;
     this.#expiresAtMono = monotonic() + tokens.expiresIn * 1000;
     this.#generation += 1;
+    this.#adoptedAt = Date.now();
     life.authenticated = true;
     this.#schedule(life, tokens);
     this.#ctx.emit('tokens', {
@@ -366,13 +372,14 @@ export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
     signal: AbortSignal,
   ): Promise<void> {
     this.stop();
+    const previousAdoptAt = this.#adoptedAt;
     if (this.#ctx.state !== 'authenticating') this.#ctx.setState('authenticating', reason);
     try {
       if (delay > 0) await sleep(delay, signal);
       // After a refresh that did not answer, its refresh token may be spent or stuck: the credentials first.
       const grant = await this.authenticate(life, true, signal, reason === 'token-expired');
       if (signal.aborted || this.#state() !== 'authenticating') return;
-      await this.#link.reauthenticated(life, grant);
+      await this.#link.reauthenticated(life, grant, previousAdoptAt);
     } catch (error) {
       if (life.signal.aborted || this.#isDisposed) return;
       const failure = error instanceof Error ? error : new Error('authentication failed');

@@ -7,11 +7,15 @@
  * under, so a late `13009` about an older token fails only its own call.
  * @module
  */
+
+import { randomNonce } from '../auth/signature.js';
 import type { RequestOptions, SocketLifetime } from '../connection/lifetime.js';
 import type { RpcConnection } from '../connection/rpc.js';
 import { isPrivateMethod } from '../connection/transport.js';
+import { isResolvable } from '../continuity/outcomes.js';
 import { isUnauthorized } from '../errors/classify.js';
 import {
+  ConnectionClosedError,
   InvalidArgumentError,
   NotConnectedError,
   RequestTimeoutError,
@@ -26,7 +30,7 @@ import { wait } from '../time/wait.js';
 
 /** What the gate uses of a socket's lifetime (a narrow view: unit tests give it a fake). */
 export interface GateSocket {
-  readonly rpc: Pick<RpcConnection, 'call'>;
+  readonly rpc: Pick<RpcConnection, 'call' | 'serverOffset'>;
 }
 
 /** What the gate needs from the session. */
@@ -39,6 +43,33 @@ export interface GateLink<Socket extends GateSocket = SocketLifetime> {
   generation(): number;
   /** A private call sent on `life` under `generation` was refused as unauthorized. */
   onUnauthorized(life: Socket, generation: number): void;
+  /** An order call was in flight when the socket dropped: its outcome is to be found out. */
+  lost(call: LostCallInfo, error: ConnectionClosedError): void;
+}
+
+/** An order call lost with its socket. */
+export interface LostCallInfo {
+  readonly method: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Local wall time (ms) it was sent, and the server's clock offset then. */
+  readonly sentAt: number;
+  readonly offset: number;
+}
+
+/** Order calls whose lost answers the session can resolve. */
+function isOrderMethod(method: string): boolean {
+  return method.startsWith('private/') && isResolvable(method);
+}
+
+/** With `labelOrders`, a buy or sell without a label gets a unique one, so its outcome can always be found. */
+function withLabel(
+  method: string,
+  params: Record<string, unknown> | undefined,
+  labelOrders: boolean,
+): Record<string, unknown> | undefined {
+  if (!labelOrders || (method !== 'private/buy' && method !== 'private/sell')) return params;
+  if (params === undefined || (typeof params['label'] === 'string' && params['label'] !== '')) return params;
+  return { ...params, label: `ds-${randomNonce(20)}` };
 }
 
 /** Options of one wait. */
@@ -131,7 +162,16 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
     signal: AbortSignal | undefined,
   ): Promise<T> {
     const generation = this.#link.generation();
-    const sent = life.rpc.call(method, params, timeout, signal) as Promise<T>;
+    const order = isOrderMethod(method);
+    const request = order ? withLabel(method, params, this.#ctx.options.labelOrders) : params;
+    const sent = life.rpc.call(method, request, timeout, signal) as Promise<T>;
+    if (order) {
+      // Before the caller's own handlers: the error it gets already carries `outcome`.
+      const info = { method, params: request ?? {}, sentAt: Date.now(), offset: life.rpc.serverOffset };
+      sent.catch((error: unknown) => {
+        if (error instanceof ConnectionClosedError) this.#link.lost(info, error);
+      });
+    }
     // The user's own access_token is the user's business; the session's token is ours to renew.
     if (isPrivateMethod(method) && (params === undefined || !('access_token' in params))) {
       sent.catch((error: unknown) => {

@@ -19,7 +19,6 @@ import { validateTimeout } from '../options/validate.js';
 import type { SessionContext } from '../session/context.js';
 import type { ConnectOptions, LogoutResult } from '../session/session-types.js';
 import { isReady, type TransitionReason } from '../session/state.js';
-import type { SubscriptionRegistry } from '../subscriptions/registry.js';
 import { sleep } from '../time/wait.js';
 import { LIBRARY_NAME, LIBRARY_VERSION } from '../version.js';
 import { type RetryInfo, retryWithBackoff } from './backoff.js';
@@ -39,8 +38,10 @@ export const DEFAULT_CONNECT_WAIT = 60_000;
 export interface LoopLink {
   readonly keeper: TokenKeeper;
   readonly gate: CallGate;
-  /** Where notifications go. */
-  readonly registry: SubscriptionRegistry;
+  /** A notification arrived. */
+  notify(channel: string, data: unknown): void;
+  /** A socket that carried the session was lost (a gap begins). */
+  socketLost(life: SocketLifetime): void;
   readonly WebSocket: WebSocketConstructor;
   /** Node `ws` client options (undefined in browsers). */
   readonly socketOptions: Record<string, unknown> | undefined;
@@ -327,7 +328,7 @@ export class ConnectionLoop {
   #handlersFor(current: () => SocketLifetime | undefined): RpcHandlers {
     const { requestTimeout } = this.#ctx.options;
     return {
-      onNotification: (channel, data) => this.#link.registry.dispatch(channel, data),
+      onNotification: (channel, data) => this.#link.notify(channel, data),
       // Only a live socket is answered: one being logged out or closed gets nothing more.
       onHeartbeat: (type) => {
         if (type === 'test_request') current()?.answerTestRequest(requestTimeout);
@@ -344,6 +345,7 @@ export class ConnectionLoop {
     life.lost(code, reason);
     if (life !== this.#current) return; // an old socket, or one being closed on purpose
     this.#current = undefined;
+    this.#link.socketLost(life);
     const willReconnect = this.#willReconnect();
     this.#ctx.log('warn', 'socket closed', { code, reason, willReconnect });
     if (this.#ctx.state !== 'disconnected' && this.#ctx.state !== 'closed') {

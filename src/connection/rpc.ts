@@ -152,6 +152,18 @@ export class RpcConnection {
     return !this.#closed && this.#socket.readyState === OPEN;
   }
 
+  /** Server time − local wall time, ms, from the last response's `usOut` (0 until one carried it). */
+  serverOffset = 0;
+  /** The last response's `usDiff`: µs the server spent on it. */
+  usDiff: number | undefined;
+
+  #serverClock(usOut: unknown, usDiff: unknown): void {
+    const out = typeof usOut === 'number' ? usOut : Number(usOut);
+    if (Number.isFinite(out)) this.serverOffset = out / 1000 - Date.now();
+    const diff = typeof usDiff === 'number' ? usDiff : Number(usDiff);
+    if (Number.isFinite(diff)) this.usDiff = diff;
+  }
+
   /** Bytes handed to the socket so far (with an upper bound of frame headers). */
   get bytesWritten(): number {
     return this.#written;
@@ -315,10 +327,15 @@ export class RpcConnection {
       method?: unknown;
       params?: { channel?: unknown; data?: unknown; type?: unknown };
       result?: unknown;
+      usOut?: unknown;
+      usDiff?: unknown;
       error?: { code?: unknown; message?: unknown; data?: unknown };
     };
     if (typeof frame.id === 'number') {
       this.lastResponseAt = now;
+      const usOut = frame.usOut;
+      // Deribit stamps every response with its clock (µs, sometimes as a string): what its time is, roughly.
+      if (usOut !== undefined) this.#serverClock(usOut, frame.usDiff);
       const pending = this.#settle(frame.id);
       if (!pending) return; // a late answer to a call that already timed out or was aborted
       const error = frame.error;

@@ -1,8 +1,9 @@
 /**
- * Error classes and the one {@link classify} that decides what a failure means for the session.
- * No error carries a secret: messages and properties name methods and codes, never params or tokens.
+ * The error classes (what a failure means is `classify.ts`'s, from the code table). No error carries a secret:
+ * messages and properties name methods and codes, never params or tokens.
  * @module
  */
+import type { CallOutcome } from '../api/outcomes.js';
 import type { RpcErrorData } from './codes.js';
 
 export type { RpcErrorData } from './codes.js';
@@ -161,6 +162,11 @@ export class ConnectionClosedError extends DeribitSessionError {
   readonly reason: string | undefined;
   /** Whether the request reached the network (see {@link ConnectionClosedOptions.sent}); `false` without one. */
   readonly sent: boolean;
+  /**
+   * For an order call whose answer was lost (`buy`, `sell`, `edit`, `cancel`, the cancel-all family): what became
+   * of it, learnt once the session is authenticated again (see README, "Continuity"). Never rejects.
+   */
+  declare readonly outcome?: Promise<CallOutcome>;
 
   /**
    * @param method - the method in flight, if any

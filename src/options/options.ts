@@ -119,6 +119,11 @@ export interface SessionOptions {
   readonly WebSocket?: WebSocketConstructor | undefined;
   /** Where to log: pino, `console`, or any {@link Logger}. Default: silent. Secrets are never logged. */
   readonly logger?: Logger | undefined;
+  /**
+   * Give every `private/buy` and `private/sell` sent without a `label` a unique one (`ds-…`), so the outcome of
+   * a call whose answer is lost can always be found (see `ConnectionClosedError.outcome`). Default `false`.
+   */
+  readonly labelOrders?: boolean | undefined;
 }
 
 /** Options after validation, with every default applied. Frozen; nested defaults are shared between sessions. */
@@ -146,6 +151,7 @@ export interface ResolvedOptions {
   readonly dispose: DisposeAction;
   readonly WebSocket: WebSocketConstructor | undefined;
   readonly logger: Logger | undefined;
+  readonly labelOrders: boolean;
 }
 
 /** Options a `fork()`/`exchange()` child never takes from its own options: it authenticates with the token its parent obtains. */
@@ -177,6 +183,7 @@ const OPTION_KEYS = Object.keys({
   dispose: true,
   WebSocket: true,
   logger: true,
+  labelOrders: true,
 } satisfies Record<keyof SessionOptions, true>);
 const CHILD_KEYS = OPTION_KEYS.filter((key) => !(CHILD_FIXED_KEYS as readonly string[]).includes(key));
 
@@ -342,6 +349,7 @@ function resolveTuning(raw: Readonly<Record<string, unknown>>): Omit<ResolvedOpt
     dispose: oneOf('dispose', raw['dispose'], ['logout', 'close'], 'logout'),
     WebSocket: resolveWebSocket(raw['WebSocket']),
     logger: resolveLogger(raw['logger']),
+    labelOrders: booleanOption('labelOrders', raw['labelOrders'], false),
   };
 }
 

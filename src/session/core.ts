@@ -7,13 +7,15 @@
 import WebSocketImpl from 'isomorphic-ws';
 import type { Grant } from '../auth/grants.js';
 import { TokenKeeper } from '../auth/keeper.js';
+import type { LostCallInfo } from '../calls/gate.js';
 import { CallGate } from '../calls/gate.js';
 import type { LogoutRequest } from '../connection/end.js';
 import type { SocketLifetime } from '../connection/lifetime.js';
 import { ConnectionLoop } from '../connection/loop.js';
 import type { WebSocketConstructor } from '../connection/socket.js';
 import { socketOptionsFor } from '../connection/transport.js';
-import { NotConnectedError, SessionClosedError } from '../errors/errors.js';
+import { Continuity } from '../continuity/continuity.js';
+import { type ConnectionClosedError, NotConnectedError, SessionClosedError } from '../errors/errors.js';
 import { type ChildLink, type ChildSession, type ChildSessionOptions, Family } from '../family/family.js';
 import {
   type ResolvedOptions,
@@ -21,7 +23,6 @@ import {
   resolveOptions,
   type SessionOptions,
 } from '../options/options.js';
-import type { SubscriptionRegistry } from '../subscriptions/registry.js';
 import { Subscriber } from '../subscriptions/subscriber.js';
 import { monotonic } from '../time/clock.js';
 import type { EventPayload, LogLevel, SessionContext } from './context.js';
@@ -51,6 +52,7 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
   readonly keeper: TokenKeeper;
   readonly gate: CallGate;
   readonly subscriber: Subscriber;
+  readonly continuity: Continuity;
   readonly family: Family<Child>;
   readonly loop: ConnectionLoop;
   /** The one teardown, once begun. */
@@ -80,6 +82,7 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
     this.keeper = new TokenKeeper(this, this, this.options.refreshToken, child?.source);
     this.gate = new CallGate(this, this);
     this.subscriber = new Subscriber(this, this);
+    this.continuity = new Continuity(this, this.subscriber.registry);
     this.family = new Family<Child>(this, this, child?.lineage);
     this.loop = new ConnectionLoop(this, this);
   }
@@ -141,8 +144,16 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
     this.keeper.onUnauthorized(life, generation);
   }
 
-  get registry(): SubscriptionRegistry {
-    return this.subscriber.registry;
+  notify(channel: string, data: unknown): void {
+    this.continuity.notify(channel, data);
+  }
+
+  socketLost(life: SocketLifetime): void {
+    this.continuity.socketLost(life);
+  }
+
+  lost(call: LostCallInfo, error: ConnectionClosedError): void {
+    this.continuity.lost(call.method, call.params, call.sentAt, call.offset, error);
   }
 
   get requester(): CallGate {
@@ -165,13 +176,16 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
     this.reporter.listenerFailed({ channel }, error);
   }
 
-  /** Everything a freshly authenticated socket needs before it is announced: its subscriptions. */
-  restore(life: SocketLifetime): Promise<void> {
-    return this.subscriber.restore(life);
+  /** Everything a freshly authenticated socket needs before it is announced: its subscriptions, the gap. */
+  async restore(life: SocketLifetime): Promise<void> {
+    await this.subscriber.restore(life);
+    await this.continuity.resync(life);
   }
 
-  /** Authenticated again in place on the same socket: ready again, and announced. */
-  async reauthenticated(life: SocketLifetime, grant: Grant): Promise<void> {
+  /** Authenticated again in place on the same socket: the gap filled, ready again, and announced. */
+  async reauthenticated(life: SocketLifetime, grant: Grant, previousAdoptAt: number): Promise<void> {
+    this.continuity.reauthenticating(life, previousAdoptAt);
+    await this.continuity.resync(life);
     if (life.signal.aborted || this.state !== 'authenticating') return;
     this.setState('authenticated', 'auth-ok');
     this.announce(grant);
@@ -224,6 +238,7 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
       return this.#teardown;
     }
     this.keeper.dispose();
+    this.continuity.dispose();
     const cause = error ? { cause: error } : undefined;
     const verb = reason === 'logout' ? 'logged out' : 'closed';
     const ended = this.loop.end(

@@ -55,8 +55,14 @@ export interface WarningEvent {
    * `channels-missing`: the server did not confirm some channels.
    * `session-budget`: this key is close to Deribit's 16 named sessions.
    * `logout-unconfirmed`: the socket was down or did not close after `private/logout`.
+   * `resync-incomplete`: what changed during a gap could not all be fetched (`items`: the channels concerned).
    */
-  readonly code: 'scope-narrowed' | 'channels-missing' | 'session-budget' | 'logout-unconfirmed';
+  readonly code:
+    | 'scope-narrowed'
+    | 'channels-missing'
+    | 'session-budget'
+    | 'logout-unconfirmed'
+    | 'resync-incomplete';
   readonly message: string;
   /** Scope parts or channels concerned, when relevant. */
   readonly items?: readonly string[];

@@ -18,6 +18,7 @@ class FakeSocket implements GateSocket {
   readonly calls: Array<{ method: string; timeout: number }> = [];
   answer: (method: string) => Promise<unknown> = () => Promise.resolve('ok');
   readonly rpc = {
+    serverOffset: 0,
     call: (method: string, _params: object | undefined, timeout: number): Promise<unknown> => {
       this.calls.push({ method, timeout });
       return this.answer(method);
@@ -47,6 +48,7 @@ const link: GateLink<FakeSocket> = {
   connecting: () => connecting,
   generation: () => generation,
   onUnauthorized: (life, g) => unauthorized.push([life, g]),
+  lost: () => {},
 };
 
 beforeEach(() => {
