@@ -119,6 +119,7 @@ export {
 } from './errors/errors.js';
 export type { ChildSessionOptions, ExchangeOptions, ForkOptions } from './family/family.js';
 export { NAMED_SESSION_BUDGET } from './family/lineage.js';
+export * from './metrics/index.js';
 export {
   type CancelOnDisconnect,
   CHILD_FIXED_KEYS,

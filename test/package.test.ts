@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,9 +114,26 @@ describe('the published package', () => {
     for (const path of REQUIRED) expect(packed).toContain(path);
   });
 
-  it('holds only dist/**, README.md, LICENSE and package.json', () => {
-    const stray = packed.filter((path) => !path.startsWith('dist/') && !ALWAYS_INCLUDED.has(path));
+  it('holds only dist/**, the src/**/*.ts its declaration maps point to, README.md, LICENSE and package.json', () => {
+    const stray = packed.filter(
+      (path) => !path.startsWith('dist/') && !/^src\/.+\.ts$/.test(path) && !ALWAYS_INCLUDED.has(path),
+    );
     expect(stray).toEqual([]);
+  });
+
+  it('ships a declaration map beside every declaration, and the source each one maps to', async () => {
+    const declarations = packed.filter((path) => path.endsWith('.d.ts'));
+    expect(declarations.length).toBeGreaterThan(10);
+    expect(declarations.filter((path) => !packed.includes(`${path}.map`))).toEqual([]);
+    const missing: string[] = [];
+    for (const path of declarations) {
+      const map = JSON.parse(await readFile(join(ROOT, `${path}.map`), 'utf8')) as { sources: string[] };
+      for (const source of map.sources) {
+        const target = posix.normalize(posix.join(posix.dirname(path), source));
+        if (!packed.includes(target)) missing.push(`${path}.map → ${target}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('ships every file that main, types and exports point to', () => {
