@@ -34,14 +34,26 @@ function watch(session: DeribitSession, who: string): void {
 
 /** One line from `session.status()`, the snapshot a health endpoint would serve (it never holds a secret). */
 function showStatus(session: DeribitSession): void {
-  const { state, attempt, lastError, nextRetryAt, expiresAt, sinceLastFrame, subscriptions, waiting } =
-    session.status();
+  const {
+    state,
+    attempt,
+    lastError,
+    nextRetryAt,
+    expiresAt,
+    sinceLastFrame,
+    subscriptions,
+    waiting,
+    roundTrip,
+    lag,
+  } = session.status();
   const parts: string[] = [state];
   if (attempt > 0) parts.push(`attempt ${attempt} failed (${lastError?.code}: ${lastError?.message})`);
   if (nextRetryAt !== undefined) parts.push(`retry in ${nextRetryAt - Date.now()} ms`);
   if (expiresAt !== undefined && state !== 'closed')
     parts.push(`token expires in ${Math.round((expiresAt - Date.now()) / 1000)} s`);
   if (sinceLastFrame !== undefined) parts.push(`last frame ${sinceLastFrame} ms ago`);
+  if (roundTrip !== undefined) parts.push(`round trip ${roundTrip.toFixed(2)} ms`);
+  if (lag !== undefined) parts.push(`notification lag ${lag} ms`);
   const { confirmed, pending } = subscriptions;
   parts.push(`channels ${confirmed}/${confirmed + pending} confirmed`);
   if (waiting > 0) parts.push(`${waiting} calls waiting`);
@@ -109,7 +121,7 @@ await session.subscribe([ticker, 'user.orders.BTC-PERPETUAL.raw'], (data, channe
   if (notifications <= 3) log('notification', `${channel} ${JSON.stringify(data).slice(0, 70)}`);
 });
 log('subscribe', `${ticker}, user.orders.BTC-PERPETUAL.raw`);
-emulator?.publish(ticker, { instrument_name: 'BTC-PERPETUAL', mark_price: 60_123.5 });
+emulator?.publish(ticker, { instrument_name: 'BTC-PERPETUAL', mark_price: 60_123.5, timestamp: Date.now() });
 await firstNotification;
 showStatus(session);
 

@@ -85,6 +85,7 @@ export type {
   TriggerFillCondition,
   UserTrade,
 } from './api/orders.js';
+export type { OrderOutcome, OutcomeMatch } from './api/outcomes.js';
 export type { CredentialGrant, Credentials, Grant } from './auth/grants.js';
 export { DEFAULT_REFRESH, type RefreshOptions } from './auth/refresh.js';
 export { type AccessLevel, formatScope, parseScope, type Scope } from './auth/scope.js';

@@ -16,7 +16,7 @@ export type OutcomeMatch = 'label' | 'order_id' | 'fields' | 'scope';
  * - `ambiguous`: several orders match (labels are not unique on Deribit): `orders` are the candidates;
  * - `unknown`: it could not be found out (`reason` says why: the session closed, a lookup failed, no label…).
  */
-export type CallOutcome =
+export type OrderOutcome =
   | { readonly status: 'placed' | 'filled'; readonly order: Order; readonly matchedBy: OutcomeMatch }
   | { readonly status: 'not_placed'; readonly matchedBy: OutcomeMatch }
   | { readonly status: 'edited' | 'not_edited'; readonly order: Order; readonly matchedBy: OutcomeMatch }

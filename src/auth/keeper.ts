@@ -300,6 +300,7 @@ export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
       this.#refreshTimer.scheduleIn(Math.min(retryIn, Math.max(0, remaining / 2)), () =>
         this.#runInPlace(life, 'refresh', (next) => this.#refresh(life, next)),
       );
+      this.#ctx.metrics.refresh('failed');
       this.#ctx.report(error instanceof Error ? error : new Error('token refresh failed'));
       return;
     }
@@ -308,6 +309,7 @@ export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
     // Each step hands control to listeners, which may close the session: go on only while it is ours.
     if (this.#state() !== 'refreshing') return;
     this.#ctx.setState('authenticated', 'refresh-ok');
+    this.#ctx.metrics.refresh('ok');
     if (this.#state() !== 'authenticated') return;
     this.#ctx.emit('refreshed', { scope: tokens.scope, expiresAt: tokens.expiresAt });
   }

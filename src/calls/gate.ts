@@ -19,6 +19,7 @@ import {
   InvalidArgumentError,
   NotConnectedError,
   RequestTimeoutError,
+  RpcError,
   SessionClosedError,
 } from '../errors/errors.js';
 import { validateMaxWait, validateTimeout } from '../options/validate.js';
@@ -30,7 +31,7 @@ import { wait } from '../time/wait.js';
 
 /** What the gate uses of a socket's lifetime (a narrow view: unit tests give it a fake). */
 export interface GateSocket {
-  readonly rpc: Pick<RpcConnection, 'call' | 'serverOffset'>;
+  readonly rpc: Pick<RpcConnection, 'call' | 'serverOffset' | 'usDiff'>;
 }
 
 /** What the gate needs from the session. */
@@ -172,6 +173,7 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
         if (error instanceof ConnectionClosedError) this.#link.lost(info, error);
       });
     }
+    if (this.#ctx.metrics.observesCalls) this.#observe(life, method, sent);
     // The user's own access_token is the user's business; the session's token is ours to renew.
     if (isPrivateMethod(method) && (params === undefined || !('access_token' in params))) {
       sent.catch((error: unknown) => {
@@ -179,6 +181,32 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
       });
     }
     return sent;
+  }
+
+  /** Time a call for the metrics: its outcome, its round trip, the server's clock as its answer stamped it. */
+  #observe(life: Socket, method: string, sent: Promise<unknown>): void {
+    const { metrics } = this.#ctx;
+    const started = monotonic();
+    const answered = (): number => {
+      const took = monotonic() - started;
+      metrics.roundTrip('call', took);
+      if (life.rpc.usDiff !== undefined) metrics.serverTime(life.rpc.usDiff);
+      metrics.clockOffset(life.rpc.serverOffset);
+      return took;
+    };
+    sent.then(
+      () => metrics.call(method, 'ok', answered()),
+      (error: unknown) => {
+        const took = monotonic() - started;
+        if (error instanceof RpcError) {
+          metrics.rpcError(method, error.code);
+          metrics.call(method, 'rpc-error', answered());
+        } else if (error instanceof RequestTimeoutError)
+          metrics.call(method, error.sent ? 'timeout-sent' : 'timeout-unsent', took);
+        else if (error instanceof ConnectionClosedError) metrics.call(method, 'closed', took);
+        else metrics.call(method, 'aborted', took);
+      },
+    );
   }
 
   /** A request of the session's own on `life` (authentication, set-up, subscriptions, probes). */

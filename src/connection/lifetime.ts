@@ -88,14 +88,24 @@ export class SocketLifetime {
   #end: LifetimeEnd | undefined;
   /** Set once `public/auth` succeeded on this socket: a logout is worth sending on it. */
   authenticated = false;
+  /** The last `public/test` round trip on this socket (probes, test-request answers), ms. */
+  roundTrip: number | undefined;
+  readonly #onRoundTrip: ((ms: number) => void) | undefined;
 
   /**
    * @param rpc - the socket's connection
    * @param requester - how requests go out
    * @param parent - the connection loop's signal: ending the loop ends this lifetime
+   * @param onRoundTrip - told each `public/test` round trip, in ms
    */
-  constructor(rpc: RpcConnection, requester: Requester, parent: AbortSignal | undefined) {
+  constructor(
+    rpc: RpcConnection,
+    requester: Requester,
+    parent: AbortSignal | undefined,
+    onRoundTrip?: (ms: number) => void,
+  ) {
     this.rpc = rpc;
+    this.#onRoundTrip = onRoundTrip;
     this.#requester = requester;
     this.#undoParent = parent === undefined ? undefined : onAbort(parent, () => this.end('socket-closed'));
   }
@@ -131,8 +141,7 @@ export class SocketLifetime {
         get oldestPendingAt() {
           return rpc.oldestPendingAt;
         },
-        probe: () =>
-          this.request('public/test', undefined, { timeout: probeTimeout(mode), priority: 'critical' }),
+        probe: () => this.#test(probeTimeout(mode)),
       },
       mode,
       onDead,
@@ -209,7 +218,17 @@ export class SocketLifetime {
     const done = (): void => {
       this.#answering = false;
     };
-    this.request('public/test', undefined, { timeout, priority: 'critical' }).then(done, done);
+    this.#test(timeout).then(done, done);
+  }
+
+  /** `public/test`, timed: its round trip is what the status and the metrics show. */
+  #test(timeout: number): Promise<unknown> {
+    const sent = performance.now();
+    return this.request('public/test', undefined, { timeout, priority: 'critical' }).then((answer) => {
+      this.roundTrip = performance.now() - sent;
+      this.#onRoundTrip?.(this.roundTrip);
+      return answer;
+    });
   }
 
   /**

@@ -220,6 +220,7 @@ export class ConnectionLoop {
     const { keeper } = this.#link;
     this.#status = { ...this.#status, nextRetryAt: undefined };
     this.#ctx.setState('connecting', keeper.hasAuthenticated ? 'reconnect' : 'connect');
+    if (keeper.hasAuthenticated) this.#ctx.metrics.reconnect(this.#status.attempt + 1, 0);
     const life = await this.#open(signal);
     this.#current = life;
     this.#ctx.setState('authenticating', 'socket-open');
@@ -278,7 +279,12 @@ export class ConnectionLoop {
       }
       throw error;
     }
-    life = new SocketLifetime(rpc, this.#link.requester, signal);
+    const { metrics } = this.#ctx;
+    life = new SocketLifetime(rpc, this.#link.requester, signal, (ms) => {
+      metrics.roundTrip('probe', ms);
+      if (rpc.usDiff !== undefined) metrics.serverTime(rpc.usDiff);
+      metrics.clockOffset(rpc.serverOffset);
+    });
     if (signal.aborted) {
       void life.close('close', 'session closed', () => new SessionClosedError());
       throw signal.reason;

@@ -9,7 +9,7 @@
  */
 
 import type { Order, UserTrade } from '../api/orders.js';
-import type { CallOutcome } from '../api/outcomes.js';
+import type { OrderOutcome } from '../api/outcomes.js';
 import type { SocketLifetime } from '../connection/lifetime.js';
 import type { ConnectionClosedError } from '../errors/errors.js';
 import type { SessionContext } from '../session/context.js';
@@ -31,7 +31,7 @@ const BATCH = 100;
 
 interface Pending {
   readonly call: LostCall;
-  readonly resolve: (outcome: CallOutcome) => void;
+  readonly resolve: (outcome: OrderOutcome) => void;
 }
 
 /** The continuity part of one session. */
@@ -41,6 +41,9 @@ export class Continuity {
   readonly #registry: SubscriptionRegistry;
   #gapStart: number | undefined;
   #lost: Pending[] = [];
+  /** The last notification's data and when it arrived (wall ms): `status()` reads its lag from them. */
+  lastData: unknown;
+  lastAt = 0;
 
   /**
    * @param ctx - the session's context
@@ -53,6 +56,9 @@ export class Continuity {
 
   /** A live notification: delivered now, or held while a resync runs. */
   notify(channel: string, data: unknown): void {
+    this.#ctx.metrics.notification(channel, data);
+    this.lastData = data;
+    this.lastAt = Date.now();
     if (!DeliveryTracker.tracks(channel)) {
       this.#registry.dispatch(channel, data);
       return;
@@ -92,8 +98,8 @@ export class Continuity {
     error: ConnectionClosedError,
   ): void {
     if (!isResolvable(method) || !error.sent) return;
-    let resolve!: (outcome: CallOutcome) => void;
-    const outcome = new Promise<CallOutcome>((done) => {
+    let resolve!: (outcome: OrderOutcome) => void;
+    const outcome = new Promise<OrderOutcome>((done) => {
       resolve = done;
     });
     Object.defineProperty(error, 'outcome', { value: outcome, enumerable: false });

@@ -11,7 +11,7 @@
  */
 
 import type { Order } from '../api/orders.js';
-import type { CallOutcome } from '../api/outcomes.js';
+import type { OrderOutcome } from '../api/outcomes.js';
 import { currencyOf, kindOf } from './scopes.js';
 
 /** Order methods whose lost answers are resolved. */
@@ -60,12 +60,12 @@ export function currenciesFor(
 const sameNumber = (a: unknown, b: unknown): boolean =>
   typeof a === 'number' && typeof b === 'number' && a === b;
 
-function placedOrFilled(order: Order, matchedBy: 'label' | 'fields'): CallOutcome {
+function placedOrFilled(order: Order, matchedBy: 'label' | 'fields'): OrderOutcome {
   return { status: order.order_state === 'filled' ? 'filled' : 'placed', order, matchedBy };
 }
 
 /** The outcome of `call`, from `orders` (open orders and history since the call, of its currencies). */
-export function outcomeOf(call: LostCall, orders: readonly Order[]): CallOutcome {
+export function outcomeOf(call: LostCall, orders: readonly Order[]): OrderOutcome {
   const { method, params, sentAt } = call;
   const after = orders.filter((order) => order.last_update_timestamp >= sentAt - CLOCK_SLACK_MS);
   if (method === 'private/buy' || method === 'private/sell') {

@@ -3,7 +3,7 @@
  * messages and properties name methods and codes, never params or tokens.
  * @module
  */
-import type { CallOutcome } from '../api/outcomes.js';
+import type { OrderOutcome } from '../api/outcomes.js';
 import type { RpcErrorData } from './codes.js';
 
 export type { RpcErrorData } from './codes.js';
@@ -166,7 +166,7 @@ export class ConnectionClosedError extends DeribitSessionError {
    * For an order call whose answer was lost (`buy`, `sell`, `edit`, `cancel`, the cancel-all family): what became
    * of it, learnt once the session is authenticated again (see README, "Continuity"). Never rejects.
    */
-  declare readonly outcome?: Promise<CallOutcome>;
+  declare readonly outcome?: Promise<OrderOutcome>;
 
   /**
    * @param method - the method in flight, if any

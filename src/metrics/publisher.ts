@@ -19,6 +19,11 @@ import { channelFamily, notificationTimestamp } from './family.js';
 export interface MetricsPublisher {
   /** The label every payload carries. */
   readonly session: string;
+  /**
+   * Whether anyone listens to what a call tells (its outcome, errors, round trip, the server's clock): the call
+   * path times calls only then, so an unobserved call costs nothing more.
+   */
+  readonly observesCalls: boolean;
   /** A reconnect attempt is scheduled: `attempt` failures so far, next try in `delay` ms. */
   reconnect(attempt: number, delay: number): void;
   /** The session authenticated with `grant`. */
@@ -68,6 +73,17 @@ class ChannelPublisher implements MetricsPublisher {
   constructor(session: string, channels: Channels) {
     this.session = session;
     this.#channels = channels;
+  }
+
+  get observesCalls(): boolean {
+    const c = this.#channels;
+    return (
+      c.call.hasSubscribers ||
+      c.rpcError.hasSubscribers ||
+      c.roundTrip.hasSubscribers ||
+      c.serverTime.hasSubscribers ||
+      c.clockOffset.hasSubscribers
+    );
   }
 
   reconnect(attempt: number, delay: number): void {

@@ -124,6 +124,8 @@ export interface SessionOptions {
    * a call whose answer is lost can always be found (see `ConnectionClosedError.outcome`). Default `false`.
    */
   readonly labelOrders?: boolean | undefined;
+  /** The session's label in metrics (`node:diagnostics_channel` payloads). Default `session-N`, N counting sessions. */
+  readonly label?: string | undefined;
 }
 
 /** Options after validation, with every default applied. Frozen; nested defaults are shared between sessions. */
@@ -152,6 +154,7 @@ export interface ResolvedOptions {
   readonly WebSocket: WebSocketConstructor | undefined;
   readonly logger: Logger | undefined;
   readonly labelOrders: boolean;
+  readonly label: string | undefined;
 }
 
 /** Options a `fork()`/`exchange()` child never takes from its own options: it authenticates with the token its parent obtains. */
@@ -184,6 +187,7 @@ const OPTION_KEYS = Object.keys({
   WebSocket: true,
   logger: true,
   labelOrders: true,
+  label: true,
 } satisfies Record<keyof SessionOptions, true>);
 const CHILD_KEYS = OPTION_KEYS.filter((key) => !(CHILD_FIXED_KEYS as readonly string[]).includes(key));
 
@@ -350,6 +354,7 @@ function resolveTuning(raw: Readonly<Record<string, unknown>>): Omit<ResolvedOpt
     WebSocket: resolveWebSocket(raw['WebSocket']),
     logger: resolveLogger(raw['logger']),
     labelOrders: booleanOption('labelOrders', raw['labelOrders'], false),
+    label: stringOption('label', raw['label'], true),
   };
 }
 

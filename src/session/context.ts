@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { MetricsPublisher } from '../metrics/publisher.js';
 import type { ResolvedOptions } from '../options/options.js';
 import type { SessionEvents, WarningEvent } from './events.js';
 import type { SessionState, TransitionReason } from './state.js';
@@ -18,6 +19,8 @@ export type EventPayload<K extends keyof SessionEvents> = Parameters<SessionEven
 /** The session, as its parts see it. */
 export interface SessionContext {
   readonly options: ResolvedOptions;
+  /** Where metrics go (`node:diagnostics_channel`; free while nobody listens). */
+  readonly metrics: MetricsPublisher;
   /** The current state. */
   readonly state: SessionState;
   /** Move to `to` (validated by the transitions table; entering a ready state opens the call gate). */

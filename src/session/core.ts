@@ -17,6 +17,8 @@ import { socketOptionsFor } from '../connection/transport.js';
 import { Continuity } from '../continuity/continuity.js';
 import { type ConnectionClosedError, NotConnectedError, SessionClosedError } from '../errors/errors.js';
 import { type ChildLink, type ChildSession, type ChildSessionOptions, Family } from '../family/family.js';
+import { notificationTimestamp } from '../metrics/family.js';
+import { createMetricsPublisher, type MetricsPublisher } from '../metrics/publisher.js';
 import {
   type ResolvedOptions,
   resolveChildOptions,
@@ -32,6 +34,8 @@ import type { LogoutResult, SessionStatus } from './session-types.js';
 import { isReady, type SessionState, type TransitionReason, transition } from './state.js';
 
 const defaultWebSocket = WebSocketImpl as unknown as WebSocketConstructor;
+/** Sessions made in this process: the default metrics label of each. */
+let sessions = 0;
 
 /** Where the core's events go: the facade, an emitter whose listeners cannot throw into the core. */
 export interface EventSink {
@@ -49,6 +53,7 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
   readonly WebSocket: WebSocketConstructor;
   readonly socketOptions: Record<string, unknown> | undefined;
   readonly reporter: Reporter;
+  readonly metrics: MetricsPublisher;
   readonly keeper: TokenKeeper;
   readonly gate: CallGate;
   readonly subscriber: Subscriber;
@@ -79,6 +84,7 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
     this.WebSocket = this.options.WebSocket ?? defaultWebSocket;
     this.socketOptions = socketOptionsFor(this.options);
     this.reporter = new Reporter(this.options.logger, this);
+    this.metrics = createMetricsPublisher(this.options.label ?? `session-${++sessions}`);
     this.keeper = new TokenKeeper(this, this, this.options.refreshToken, child?.source);
     this.gate = new CallGate(this, this);
     this.subscriber = new Subscriber(this, this);
@@ -198,6 +204,7 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
     if (tokens === undefined || this.state !== 'authenticated') return;
     if (tokens.scope.sessionName !== undefined) this.family.noteNamedSession(tokens.scope.sessionName);
     this.reporter.log('info', 'authenticated', { grant, expiresAt: tokens.expiresAt });
+    this.metrics.authenticated(grant);
     this.emit('authenticated', { scope: tokens.scope, expiresAt: tokens.expiresAt, grant });
   }
 
@@ -225,7 +232,17 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
       sinceLastFrame: life === undefined ? undefined : Math.round(monotonic() - life.rpc.lastFrameAt),
       subscriptions: this.subscriber.counts(life),
       waiting: this.gate.size,
+      roundTrip: life?.roundTrip === undefined ? undefined : Math.round(life.roundTrip * 100) / 100,
+      lag: this.#lag(life),
     };
+  }
+
+  /** The last notification's lag: when it arrived against the server's `timestamp` on it (server clock). */
+  #lag(life: SocketLifetime | undefined): number | undefined {
+    const { lastData, lastAt } = this.continuity;
+    const stamped = lastData === undefined ? undefined : notificationTimestamp(lastData);
+    if (stamped === undefined) return undefined;
+    return Math.round(lastAt + (life?.rpc.serverOffset ?? 0) - stamped);
   }
 
   /**

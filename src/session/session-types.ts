@@ -66,4 +66,11 @@ export interface SessionStatus {
   readonly subscriptions: { readonly confirmed: number; readonly pending: number };
   /** Calls and subscribes waiting for the session to be ready. */
   readonly waiting: number;
+  /** The last `public/test` round trip on the current socket (liveness probes, heartbeat answers), ms. */
+  readonly roundTrip: number | undefined;
+  /**
+   * The last notification's lag, ms: when it arrived, on the server's clock, against the `timestamp` Deribit put
+   * on it (undefined until one carried a timestamp).
+   */
+  readonly lag: number | undefined;
 }

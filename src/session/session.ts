@@ -159,6 +159,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
         return () => this.off('closed', onClosed);
       },
       options,
+      (channel) => this.#core.metrics.streamDrop(channel),
     );
   }
 

@@ -49,18 +49,22 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
   /** The unsubscribe begun by the end, settled once the server answered (or it failed). */
   #unsubscribed: Promise<void> | undefined;
   readonly #detach: () => void;
+  readonly #onDrop: (channel: string) => void;
 
   /**
    * @param subscribe - registers the push handler and what ends the stream when the server refuses its channels
    *   for good (on a restore); resolves with the unsubscribe function
    * @param onClosed - registers a callback for the session's end (error for a fatal close); returns its undo
    * @param options - see {@link StreamOptions}
+   * @param onDrop - told of each item `drop-oldest` discards (for the metrics)
    */
   constructor(
     subscribe: (push: NotificationHandler<T>, refused: RefusalHandler) => Promise<Unsubscribe>,
     onClosed: (end: (error?: Error) => void) => () => void,
     options: StreamOptions = {},
+    onDrop: (channel: string) => void = () => {},
   ) {
+    this.#onDrop = onDrop;
     const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     if (!Number.isInteger(highWaterMark) || highWaterMark < 1) {
       throw new InvalidArgumentError('highWaterMark', 'stream highWaterMark must be a positive integer');
@@ -115,6 +119,7 @@ export class NotificationStream<T> implements AsyncIterableIterator<StreamItem<T
         this.#end({ error: new StreamOverflowError(this.#highWaterMark) });
         return;
       }
+      this.#onDrop((this.#buffer[this.#head] as StreamItem<T>).channel);
       this.#head += 1;
     }
     this.#buffer.push(item);

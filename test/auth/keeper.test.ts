@@ -8,6 +8,7 @@ import type { Grant } from '../../src/auth/grants.js';
 import { type KeeperLink, type KeeperSocket, TokenKeeper } from '../../src/auth/keeper.js';
 import { AuthThrottle } from '../../src/auth/throttle.js';
 import { RpcError } from '../../src/errors/errors.js';
+import { createMetricsPublisher } from '../../src/metrics/publisher.js';
 import { resolveOptions } from '../../src/options/options.js';
 import type { SessionContext } from '../../src/session/context.js';
 import type { SessionEvents, WarningEvent } from '../../src/session/events.js';
@@ -75,6 +76,7 @@ class FakeContext implements SessionContext {
     grant: 'client_credentials',
     refresh: { jitter: 0 },
   });
+  readonly metrics = createMetricsPublisher('keeper-test');
   state: SessionState = 'authenticated';
   readonly states: Array<[SessionState, TransitionReason]> = [];
   readonly events: Array<keyof SessionEvents> = [];

@@ -10,6 +10,7 @@ import {
   RpcError,
   SessionClosedError,
 } from '../../src/errors/errors.js';
+import { createMetricsPublisher } from '../../src/metrics/publisher.js';
 import { resolveOptions } from '../../src/options/options.js';
 import type { SessionContext } from '../../src/session/context.js';
 import type { SessionState } from '../../src/session/state.js';
@@ -19,6 +20,7 @@ class FakeSocket implements GateSocket {
   answer: (method: string) => Promise<unknown> = () => Promise.resolve('ok');
   readonly rpc = {
     serverOffset: 0,
+    usDiff: undefined,
     call: (method: string, _params: object | undefined, timeout: number): Promise<unknown> => {
       this.calls.push({ method, timeout });
       return this.answer(method);
@@ -34,6 +36,7 @@ let unauthorized: Array<[FakeSocket, number]>;
 let gate: CallGate<FakeSocket>;
 
 const ctx = {
+  metrics: createMetricsPublisher('gate-test'),
   options: resolveOptions({
     url: 'ws://127.0.0.1:1/ws/api/v2',
     credentials: { clientId: 'i', clientSecret: 's' },
