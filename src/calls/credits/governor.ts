@@ -10,6 +10,16 @@
 import { InvalidArgumentError } from '../../errors/errors.js';
 import { monotonic } from '../../time/clock.js';
 import { type TakeResult, TokenBucket } from './bucket.js';
+import {
+  type AcquireOptions,
+  type CreditGovernorOptions,
+  type CreditStatus,
+  type GovernorNotice,
+  type PoolStatus,
+  positive,
+  TOO_MANY_REQUESTS_COOLDOWN_MS,
+  validatePoolLimits,
+} from './governor-types.js';
 import { DeadlineHeap, RANK } from './lanes.js';
 import {
   applyLimit,
@@ -19,110 +29,15 @@ import {
   newPoolState,
   noTimeForCredits,
   type PoolState,
+  poolStatus,
   storeTimeoutError,
   type Waiter,
 } from './pool-state.js';
-import {
-  classOf,
-  POOL_NAMES,
-  type PoolLimit,
-  type PoolLimits,
-  type PoolName,
-  type Priority,
-} from './pools.js';
+import { classOf, POOL_NAMES, type PoolLimits, type PoolName, type Priority } from './pools.js';
 import { type CreditStore, defaultCreditStore } from './store.js';
 
-/** How long a `10028` that came anyway slows a pool down (refilling at half rate). */
-export const TOO_MANY_REQUESTS_COOLDOWN_MS = 30_000;
 /** After a store failure, how long this process paces alone before it asks the store again. */
 const STORE_RETRY_MS = 2_000;
-
-/** Options of {@link CreditGovernor.acquire}. */
-export interface AcquireOptions {
-  /** Default: the method's ({@link priorityOf}). `critical` is for the session's own heartbeat answers, probes, auth. */
-  readonly priority?: Priority;
-  /** Monotonic ms (`performance.now()` clock): not sent after it. Default: no deadline. */
-  readonly deadline?: number;
-  /** Aborting it rejects the wait with the signal's reason. */
-  readonly signal?: AbortSignal;
-}
-
-/** Something the session reports as a `warning`. */
-export type GovernorNotice =
-  /** Calls of `pool` have waited longer than `heldAfterMs` (once per stretch of waiting). */
-  | { readonly type: 'held'; readonly pool: PoolName; readonly waiting: number; readonly heldMs: number }
-  /** A `10028` came anyway: `pool` is treated as empty and refills at half rate for `cooldownMs`. */
-  | { readonly type: 'slowed'; readonly pool: PoolName; readonly cooldownMs: number }
-  /** The store failed: this process paces alone (its own calls only) until it answers again. */
-  | { readonly type: 'store-failed'; readonly error: unknown }
-  /** The store answers again. */
-  | { readonly type: 'store-recovered' };
-
-/** One pool in {@link CreditStatus}. */
-export interface PoolStatus {
-  /** Requests that could go now (the last count seen, for an asynchronous store). */
-  readonly available: number;
-  /** The limit in force (Deribit's numbers, before this library's safety margins). */
-  readonly limit: PoolLimit;
-  /** Calls waiting for this pool. */
-  readonly waiting: number;
-}
-
-/** What {@link CreditGovernor.status} reports. */
-export interface CreditStatus {
-  readonly pools: Readonly<Record<PoolName, PoolStatus>>;
-  /** Calls waiting for credits, all pools. */
-  readonly waiting: number;
-  /** Whether the store is failing (pacing is then per process). */
-  readonly storeFailing: boolean;
-}
-
-/** Options of {@link CreditGovernor}. */
-export interface CreditGovernorOptions {
-  /** Where the buckets live. Default: {@link defaultCreditStore} (this process). */
-  readonly store?: CreditStore;
-  /** Names the subaccount in the store: sessions with the same store and key share pools. Default `'default'`. */
-  readonly key?: string;
-  /** Limits that win over the account's (from `setLimits`) and Deribit's defaults. */
-  readonly limits?: PoolLimits;
-  /** Monotonic ms. Default `performance.now()`. */
-  readonly clock?: () => number;
-  /** A `held` notice when calls waited this long. Default 1000. */
-  readonly heldAfterMs?: number;
-  /** An asynchronous store that has not answered in this many ms has failed. Default 1000. */
-  readonly storeTimeoutMs?: number;
-  /** How long a `10028` slows a pool down. Default {@link TOO_MANY_REQUESTS_COOLDOWN_MS}. */
-  readonly cooldownMs?: number;
-}
-
-/** Check a limit a user or a session gives; `where` names it in the error. */
-export function validatePoolLimits(limits: unknown, where: string): PoolLimits {
-  if (limits === undefined) return {};
-  if (typeof limits !== 'object' || limits === null) {
-    throw new InvalidArgumentError(where, `${where} must be an object of pool limits`);
-  }
-  for (const [pool, limit] of Object.entries(limits)) {
-    if (!(POOL_NAMES as readonly string[]).includes(pool)) {
-      throw new InvalidArgumentError(`${where}.${pool}`, `unknown pool; pools are ${POOL_NAMES.join(', ')}`);
-    }
-    const { rate, burst } = (limit ?? {}) as Partial<PoolLimit>;
-    if (!(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) {
-      throw new InvalidArgumentError(`${where}.${pool}.rate`, 'rate must be a positive finite number');
-    }
-    if (!(typeof burst === 'number' && burst >= 1 && Number.isFinite(burst))) {
-      throw new InvalidArgumentError(`${where}.${pool}.burst`, 'burst must be a finite number ≥ 1');
-    }
-  }
-  return limits as PoolLimits;
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
-    throw new InvalidArgumentError(name, `${name} must be a positive finite number of ms`);
-  }
-  return value;
-}
 
 /** Paces the calls of one subaccount by Deribit's credit pools. */
 export class CreditGovernor {
@@ -264,17 +179,8 @@ export class CreditGovernor {
   /** Credits left per pool and calls waiting. */
   status(): CreditStatus {
     const pools = {} as Record<PoolName, PoolStatus>;
-    let waiting = 0;
-    for (const name of POOL_NAMES) {
-      const pool = this.#pools[name];
-      let available = pool.available ?? pool.effective.spec.burst;
-      const counted = pool.fallback ?? (this.store.sync ? pool.bucket : undefined);
-      const peeked = counted?.peek(pool.effective.spec);
-      if (typeof peeked === 'number') available = peeked;
-      pools[name] = { available: Math.floor(available), limit: pool.limit, waiting: pool.lanes.size };
-      waiting += pool.lanes.size;
-    }
-    return { pools, waiting, storeFailing: this.#failing.size > 0 };
+    for (const name of POOL_NAMES) pools[name] = poolStatus(this.#pools[name], this.store.sync);
+    return { pools, waiting: this.#waiting(), storeFailing: this.#failing.size > 0 };
   }
 
   /** Listen to {@link GovernorNotice}s; returns the function that stops listening. */
@@ -450,7 +356,10 @@ export class CreditGovernor {
       const oldest = pool.heldNoticed ? undefined : pool.lanes.oldestSince();
       if (oldest !== undefined) wake = Math.min(wake, oldest + this.#heldAfterMs);
     }
-    if (wake === Number.POSITIVE_INFINITY) return this.#clearTimer();
+    if (wake === Number.POSITIVE_INFINITY) {
+      this.#clearTimer();
+      return;
+    }
     if (this.#timer !== undefined && this.#timerAt <= wake) return;
     this.#clearTimer();
     this.#timerAt = wake;

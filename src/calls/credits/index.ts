@@ -4,16 +4,16 @@
  * @module
  */
 export type { BucketSpec, TakeResult } from './bucket.js';
+export { CreditGovernor } from './governor.js';
 export {
   type AcquireOptions,
-  CreditGovernor,
   type CreditGovernorOptions,
   type CreditStatus,
   type GovernorNotice,
   type PoolStatus,
   TOO_MANY_REQUESTS_COOLDOWN_MS,
   validatePoolLimits,
-} from './governor.js';
+} from './governor-types.js';
 export { parseAccountLimits } from './limits.js';
 export {
   classOf,

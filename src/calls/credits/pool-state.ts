@@ -6,6 +6,7 @@
  */
 import { RequestTimeoutError } from '../../errors/errors.js';
 import type { TokenBucket } from './bucket.js';
+import type { PoolStatus } from './governor-types.js';
 import { type EffectivePool, effectivePool } from './headroom.js';
 import { Lanes, type Queued } from './lanes.js';
 import { POOLS, type PoolLimit, type PoolLimits, type PoolName } from './pools.js';
@@ -79,6 +80,15 @@ export function newPoolState(name: PoolName, bucket: CreditBucket, limit: PoolLi
 export function applyLimit(pool: PoolState, limit: PoolLimit): void {
   pool.limit = limit;
   pool.effective = effectivePool(limit, POOLS[pool.name].reserve);
+}
+
+/** What `status()` shows of `pool`: on a synchronous store (or the fallback) the count now, else the last seen. */
+export function poolStatus(pool: PoolState, storeSync: boolean): PoolStatus {
+  let available = pool.available ?? pool.effective.spec.burst;
+  const counted = pool.fallback ?? (storeSync ? pool.bucket : undefined);
+  const peeked = counted?.peek(pool.effective.spec);
+  if (typeof peeked === 'number') available = peeked;
+  return { available: Math.floor(available), limit: pool.limit, waiting: pool.lanes.size };
 }
 
 /** Whether `value` is a promise (or any thenable) rather than an answer. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { SessionClosedError } from '../../errors/errors.js';
-import { CreditGovernor, type CreditGovernorOptions } from './governor.js';
+import { CreditGovernor } from './governor.js';
+import type { CreditGovernorOptions } from './governor-types.js';
 import type { CreditStore } from './store.js';
 
 /** A session's hold on a shared governor. */
