@@ -53,7 +53,7 @@ export class MemoryCreditStore implements CreditStore {
   }
 
   /** See {@link CreditStore.bucket}. */
-  bucket(id: string): CreditBucket & { take(spec: BucketSpec, count: number, floor: number): TakeResult } {
+  bucket(id: string): TokenBucket {
     let bucket = this.#buckets.get(id);
     if (bucket === undefined) {
       bucket = new TokenBucket(this.#now);
