@@ -89,7 +89,7 @@ export class CreditGovernor {
     if (rank === undefined) return false;
     const pool = this.#pools[type.pool];
     if (pool.lanes.size > 0 && pool.lanes.hasAtOrBefore(rank)) return false;
-    const result = this.#take(pool, rank, this.#clock());
+    const result = this.#take(pool, rank);
     if (result === undefined || isThenable(result)) return false;
     pool.available = result.available;
     return result.ok;
@@ -212,16 +212,18 @@ export class CreditGovernor {
   // ── taking ──────────────────────────────────────────────────────────────────────────────────────────
 
   /** Ask the pool's bucket (or the fallback while the store fails); undefined when the store just failed. */
-  #take(pool: PoolState, rank: number, now: number): TakeResult | PromiseLike<TakeResult> | undefined {
+  // No clock read on the way to the store: the fast path pays for the store's one only.
+  #take(pool: PoolState, rank: number): TakeResult | PromiseLike<TakeResult> | undefined {
     const floor = rank === 0 ? 0 : pool.effective.reserve;
     if (pool.fallback !== undefined) {
+      const now = this.#clock();
       if (now >= pool.storeRetryAt && pool.probing === undefined) this.#probe(pool, now);
       return pool.fallback.take(pool.effective.spec, 1, floor);
     }
     try {
       return pool.bucket.take(pool.effective.spec, 1, floor);
     } catch (error) {
-      this.#storeFailed(pool, error, now);
+      this.#storeFailed(pool, error, this.#clock());
       return undefined;
     }
   }
@@ -240,7 +242,7 @@ export class CreditGovernor {
         continue;
       }
       if (pool.retryAt > now) return;
-      const result = this.#take(pool, head.rank, now);
+      const result = this.#take(pool, head.rank);
       if (result === undefined) continue;
       if (isThenable(result)) {
         this.#awaitTake(pool, result, now);

@@ -107,13 +107,11 @@ const METHODS: ReadonlyMap<string, MethodClass> = new Map([
   ['private/move_positions', row('move_positions', 'other')],
 ]);
 
-/** Deribit accepts `private/x`, `/private/x` and `/api/v2/private/x` alike. */
-const METHOD_PREFIX = /^(?:\/api\/v2)?\//;
-
-/** `method` as `public/x` or `private/x`, whatever spelling Deribit accepts it in. */
+/** `method` as `public/x` or `private/x`, whatever spelling Deribit accepts it in (`/x`, `/api/v2/x`). */
 export function methodName(method: string): string {
-  // Only a leading '/' can be another spelling; this runs on every call, so skip the regex otherwise.
-  return method.charCodeAt(0) === 47 ? method.replace(METHOD_PREFIX, '') : method;
+  // This runs on every call: plain prefix checks, no regex.
+  if (method.charCodeAt(0) !== 47) return method;
+  return method.startsWith('/api/v2/') ? method.slice(8) : method.slice(1);
 }
 
 /** Where `method` draws its credits from, and its priority (in any spelling). Pure. */
