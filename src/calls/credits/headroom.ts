@@ -1,0 +1,38 @@
+/**
+ * Safety margins: the bucket this library keeps is a little smaller and slower than Deribit's, because the
+ * server's bucket can be emptier than ours at the moment a request arrives:
+ * - network and event-loop jitter: two requests released 200 ms apart can arrive 150 ms apart, so the server
+ *   refilled less between them than we did. A burst margin of `m` requests absorbs `m / rate` seconds of it;
+ * - the refill is measured on two clocks (ours, the server's) that never agree exactly, and the server may
+ *   round credits per request; a 2 % slower refill covers drift and rounding over any length of time;
+ * - calls we cannot see (a browser tab on the same subaccount) spend credits too: no margin covers them all,
+ *   but `onTooManyRequests` slows down when that happens.
+ * @module
+ */
+import type { BucketSpec } from './bucket.js';
+import type { PoolLimit } from './pools.js';
+
+/** The share of Deribit's refill rate we use. */
+export const RATE_SHARE = 0.98;
+/** The share of the burst kept back (at least one request when the burst has two or more). */
+export const BURST_MARGIN = 0.05;
+/** How much slower the pool refills for a while after a 10028 that came anyway (another client spent it). */
+export const SLOW_SHARE = 0.5;
+
+/** The bucket we keep for a pool of `limit`, and the reserve of `critical` calls inside it. */
+export interface EffectivePool {
+  readonly spec: BucketSpec;
+  /** Requests only `critical` calls may take: always less than the burst, so every call can be served. */
+  readonly reserve: number;
+}
+
+/** The bucket for `limit` with the margins applied; `reserve` requests of it are for `critical` calls only. */
+export function effectivePool(limit: PoolLimit, reserve: number): EffectivePool {
+  const margin = limit.burst >= 2 ? Math.max(1, Math.ceil(limit.burst * BURST_MARGIN)) : 0;
+  const burst = Math.max(1, limit.burst - margin);
+  const rate = limit.rate * RATE_SHARE;
+  return {
+    spec: { rate, burst, slowRate: rate * SLOW_SHARE },
+    reserve: Math.max(0, Math.min(reserve, Math.floor(burst) - 1)),
+  };
+}
