@@ -13,7 +13,7 @@ import type { RequestOptions, SocketLifetime } from '../connection/lifetime.js';
 import type { RpcConnection } from '../connection/rpc.js';
 import { isPrivateMethod } from '../connection/transport.js';
 import { isResolvable } from '../continuity/outcomes.js';
-import { isUnauthorized } from '../errors/classify.js';
+import { isTooManyRequests, isUnauthorized } from '../errors/classify.js';
 import {
   ConnectionClosedError,
   InvalidArgumentError,
@@ -27,7 +27,9 @@ import type { SessionContext } from '../session/context.js';
 import type { CallOptions } from '../session/session-types.js';
 import { isReady } from '../session/state.js';
 import { monotonic } from '../time/clock.js';
-import { wait } from '../time/wait.js';
+import { onAbort, wait } from '../time/wait.js';
+import type { CreditGovernor } from './credits/governor.js';
+import { poolOf } from './credits/pools.js';
 
 /** What the gate uses of a socket's lifetime (a narrow view: unit tests give it a fake). */
 export interface GateSocket {
@@ -46,6 +48,12 @@ export interface GateLink<Socket extends GateSocket = SocketLifetime> {
   onUnauthorized(life: Socket, generation: number): void;
   /** An order call was in flight when the socket dropped: its outcome is to be found out. */
   lost(call: LostCallInfo, error: ConnectionClosedError): void;
+  /** The credit governor of the session's subaccount, when pacing is on. */
+  governor(): CreditGovernor | undefined;
+  /** An order call goes out on `life`. */
+  ordering(life: Socket): void;
+  /** A `10028` answered a request on `life`: Deribit ends that session. */
+  tooManyRequests(life: Socket, error: Error): void;
 }
 
 /** An order call lost with its socket. */
@@ -109,6 +117,8 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
   // Created on first use: an idle authenticated session never waits.
   #calls: Waiters | undefined;
   #connects: Waiters | undefined;
+  /** Aborted when the session closes. */
+  readonly #closing = new AbortController();
 
   /**
    * @param ctx - the session's context (its core)
@@ -133,7 +143,11 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
     }
     const life = this.#link.ready();
     if (life !== undefined && options === undefined) {
-      return this.#send<T>(life, method, params, this.#ctx.options.requestTimeout, undefined);
+      // The fast path: ready, and the credits are there (taken synchronously).
+      const governor = this.#link.governor();
+      if (governor === undefined || governor.tryAcquire(method)) {
+        return this.#send<T>(life, method, params, this.#ctx.options.requestTimeout, undefined);
+      }
     }
     return this.#callWhenReady<T>(method, params, options ?? {});
   }
@@ -145,13 +159,53 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
   ): Promise<T> {
     const timeout = validateTimeout('timeout', options.timeout, this.#ctx.options.requestTimeout);
     const maxWait = validateMaxWait('maxWait', options.maxWait, this.#ctx.options.maxWait);
-    const deadline = monotonic() + timeout;
+    const started = monotonic();
+    const deadline = started + timeout;
+    // Waiting for readiness and for credits together: at most maxWait, then unsent (never sent late).
+    const waitUntil = Math.min(deadline, started + maxWait);
     for (;;) {
       const life = this.#link.ready();
       const left = deadline - monotonic();
-      if (life !== undefined) return this.#send<T>(life, method, params, Math.max(1, left), options.signal);
+      if (life !== undefined) {
+        const governor = this.#link.governor();
+        if (governor === undefined || governor.tryAcquire(method)) {
+          return this.#send<T>(life, method, params, Math.max(1, left), options.signal);
+        }
+        await this.#credits(governor, method, waitUntil, options.signal);
+        // The socket may have gone while the call waited: then wait for the next one (the credits are spent).
+        if (this.#link.ready() === life) {
+          return this.#send<T>(life, method, params, Math.max(1, deadline - monotonic()), options.signal);
+        }
+        continue;
+      }
       if (left <= 0) throw new RequestTimeoutError(method, timeout, true);
-      await this.waitReady(method, Math.min(maxWait, left), options.signal);
+      const waitFor = Math.max(0, waitUntil - monotonic());
+      await this.waitReady(method, waitFor, options.signal, maxWait < timeout ? maxWait : timeout);
+    }
+  }
+
+  /** Wait for `method`'s credits until `until` (monotonic), or the caller's signal, or the session's close. */
+  async #credits(
+    governor: CreditGovernor,
+    method: string,
+    until: number,
+    signal: AbortSignal | undefined,
+    priority?: 'critical',
+  ): Promise<void> {
+    const started = monotonic();
+    const stop = new AbortController();
+    const undo = [this.#closing.signal, signal].map((s) =>
+      s === undefined ? undefined : onAbort(s, () => stop.abort(s.reason)),
+    );
+    try {
+      await governor.acquire(method, {
+        deadline: until,
+        signal: stop.signal,
+        ...(priority ? { priority } : {}),
+      });
+    } finally {
+      for (const off of undo) off?.();
+      this.#ctx.metrics.creditWait(poolOf(method), monotonic() - started);
     }
   }
 
@@ -165,8 +219,9 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
     const generation = this.#link.generation();
     const order = isOrderMethod(method);
     const request = order ? withLabel(method, params, this.#ctx.options.labelOrders) : params;
-    const sent = life.rpc.call(method, request, timeout, signal) as Promise<T>;
+    const sent = this.#guard(life, method, life.rpc.call(method, request, timeout, signal) as Promise<T>);
     if (order) {
+      this.#link.ordering(life);
       // Before the caller's own handlers: the error it gets already carries `outcome`.
       const info = { method, params: request ?? {}, sentAt: Date.now(), offset: life.rpc.serverOffset };
       sent.catch((error: unknown) => {
@@ -209,18 +264,58 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
     );
   }
 
-  /** A request of the session's own on `life` (authentication, set-up, subscriptions, probes). */
+  /**
+   * A request of the session's own on `life` (authentication, set-up, subscriptions, resyncs, probes), paced
+   * like any call but ahead of user calls, with the small reserve user calls may not touch.
+   */
   request(
-    life: SocketLifetime,
+    life: Socket,
     method: string,
     params: object | undefined,
     options: RequestOptions,
   ): Promise<unknown> {
-    return life.rpc.call(method, params, options.timeout, options.signal);
+    const governor = this.#link.governor();
+    // The session's own requests decide when it is ready (or keep it alive): they go before user calls.
+    const priority = 'critical';
+    if (governor === undefined || governor.tryAcquire(method, priority)) {
+      return this.#guard(life, method, life.rpc.call(method, params, options.timeout, options.signal));
+    }
+    const until = monotonic() + options.timeout;
+    return this.#credits(governor, method, until, options.signal, priority).then(() =>
+      this.#guard(
+        life,
+        method,
+        life.rpc.call(method, params, Math.max(1, until - monotonic()), options.signal),
+      ),
+    );
+  }
+
+  /**
+   * A `10028` came anyway (another process on the subaccount, or a pool smaller than believed): the pool is
+   * treated as empty and slowed, and the socket, which Deribit terminates, is given up with that failure, so the
+   * reconnect backs off instead of storming.
+   */
+  #guard<T>(life: Socket, method: string, sent: Promise<T>): Promise<T> {
+    sent.catch((error: unknown) => {
+      if (!isTooManyRequests(error)) return;
+      this.#link.governor()?.onTooManyRequests(poolOf(method));
+      this.#link.tooManyRequests(life, error as Error);
+    });
+    return sent;
+  }
+
+  /** The session closed: calls waiting for credits stop waiting. */
+  close(): void {
+    this.#closing.abort(new SessionClosedError());
   }
 
   /** Wait until ready, at most `timeout` ms; rejects at once when closed or when nothing is connecting. */
-  waitReady(what: string, timeout: number, signal: AbortSignal | undefined): Promise<void> {
+  waitReady(
+    what: string,
+    timeout: number,
+    signal: AbortSignal | undefined,
+    reported = timeout,
+  ): Promise<void> {
     const state = this.#ctx.state;
     if (state === 'closed') return Promise.reject(new SessionClosedError());
     if (isReady(state)) return Promise.resolve();
@@ -229,7 +324,11 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
         new NotConnectedError(`${what} was not sent: the session is not connected; call connect() first`),
       );
     }
-    return this.wait(what, { timeout, signal });
+    return this.wait(what, {
+      timeout,
+      signal,
+      onTimeout: () => new RequestTimeoutError(what, reported, true),
+    });
   }
 
   /** How many wait now. */

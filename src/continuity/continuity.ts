@@ -64,8 +64,7 @@ export class Continuity {
       return;
     }
     if (this.tracker.held(channel, data)) return;
-    this.tracker.observe(channel, data);
-    this.#registry.dispatch(channel, data);
+    this.#deliverLive(channel, data);
   }
 
   /** A socket that carried the session was lost: the gap begins at its last frame. */
@@ -251,7 +250,7 @@ export class Continuity {
     }
   }
 
-  /** A live notification held during the resync: delivered now, without what the replay already delivered. */
+  /** A live notification of a tracked channel, without what a replay (or an earlier notification) delivered. */
   #deliverLive(channel: string, data: unknown): void {
     const family = scopeOf(channel)?.family;
     if (family === 'trades' && Array.isArray(data)) {

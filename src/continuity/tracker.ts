@@ -24,6 +24,18 @@ export interface OrderLike {
   readonly last_update_timestamp?: unknown;
 }
 
+/** Two versions of one order updated in the same millisecond differ in their state or fills. */
+function versionOf(order: OrderLike): string {
+  const o = order as {
+    last_update_timestamp?: unknown;
+    order_state?: unknown;
+    filled_amount?: unknown;
+    amount?: unknown;
+    price?: unknown;
+  };
+  return `${String(o.last_update_timestamp)}|${String(o.order_state)}|${String(o.filled_amount)}|${String(o.amount)}|${String(o.price)}`;
+}
+
 function asList(data: unknown): readonly unknown[] {
   return Array.isArray(data) ? data : data === undefined || data === null ? [] : [data];
 }
@@ -31,7 +43,8 @@ function asList(data: unknown): readonly unknown[] {
 /** Delivered state of one session's private channels. */
 export class DeliveryTracker {
   readonly #trades = new Set<string>();
-  readonly #orders = new Map<string, number>();
+  /** The last delivered version of each order: its update time, and what else tells two versions apart. */
+  readonly #orders = new Map<string, { readonly at: number; readonly version: string }>();
   readonly #instruments = new Map<string, string>();
   readonly currencies = new Set<string>();
   #held: Array<readonly [channel: string, data: unknown]> | undefined;
@@ -81,15 +94,12 @@ export class DeliveryTracker {
     return typeof trade.trade_id === 'string' && this.#trades.has(trade.trade_id);
   }
 
-  /** Whether this version of the order (or a newer one) was delivered already. */
+  /** Whether this version of the order, or a newer one, was delivered already. */
   seenOrder(order: OrderLike): boolean {
     if (typeof order.order_id !== 'string') return false;
     const seen = this.#orders.get(order.order_id);
-    return (
-      seen !== undefined &&
-      typeof order.last_update_timestamp === 'number' &&
-      seen >= order.last_update_timestamp
-    );
+    if (seen === undefined || typeof order.last_update_timestamp !== 'number') return false;
+    return seen.at > order.last_update_timestamp || seen.version === versionOf(order);
   }
 
   noteTrade(trade: TradeLike): void {
@@ -102,9 +112,10 @@ export class DeliveryTracker {
   noteOrder(order: OrderLike): void {
     if (typeof order.order_id !== 'string') return;
     const at = typeof order.last_update_timestamp === 'number' ? order.last_update_timestamp : 0;
-    const before = this.#orders.get(order.order_id) ?? 0;
+    const before = this.#orders.get(order.order_id);
+    if (before !== undefined && before.at > at) return; // an older version: the newer one stays
     this.#orders.delete(order.order_id); // re-inserted: the newest versions are the last forgotten
-    this.#orders.set(order.order_id, Math.max(at, before));
+    this.#orders.set(order.order_id, { at, version: versionOf(order) });
     if (this.#orders.size > REMEMBERED) this.#orders.delete(this.#orders.keys().next().value as string);
     if (typeof order.instrument_name === 'string') {
       this.#instruments.set(order.order_id, order.instrument_name);

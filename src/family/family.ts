@@ -46,6 +46,8 @@ export interface ExchangeOptions extends ForkOptions {
 export interface ChildLink {
   readonly source: TokenSource;
   readonly lineage: Lineage;
+  /** The credit key of the child's subaccount (a fork shares its parent's pools). */
+  readonly creditKey: string | undefined;
 }
 
 /** A child session, as its parent's family sees it (the facade, without importing it). */
@@ -67,6 +69,8 @@ export interface FamilyLink<Child extends ChildSession = ChildSession> {
   childOptions(overrides: ChildSessionOptions): ChildSessionOptions;
   /** Construct a child session bound to `link`. */
   createChild(options: SessionOptions, link: ChildLink): Child;
+  /** This session's credit key (undefined without pacing). */
+  readonly creditKey: string | undefined;
 }
 
 const SESSION_NAME = /^\S+$/;
@@ -116,7 +120,7 @@ export class Family<Child extends ChildSession = ChildSession> {
       refresh_token: refreshToken,
       session_name: name,
     }));
-    const child = await this.#spawn(await source(signal), source, childOptions, signal);
+    const child = await this.#spawn(await source(signal), source, childOptions, signal, this.#link.creditKey);
     this.#ctx.emit('forked', { name });
     return child;
   }
@@ -146,7 +150,14 @@ export class Family<Child extends ChildSession = ChildSession> {
       subject_id: subjectId,
       ...(sessionName === undefined ? {} : { scope: `session:${sessionName}` }),
     }));
-    const child = await this.#spawn(await source(signal), source, childOptions, signal);
+    const key = this.#link.creditKey;
+    const child = await this.#spawn(
+      await source(signal),
+      source,
+      childOptions,
+      signal,
+      key === undefined ? undefined : `${key}:${subjectId}`,
+    );
     this.#ctx.emit('exchanged', { subjectId });
     return child;
   }
@@ -166,10 +177,11 @@ export class Family<Child extends ChildSession = ChildSession> {
     source: TokenSource,
     childOptions: ChildSessionOptions,
     signal: AbortSignal | undefined,
+    creditKey: string | undefined,
   ): Promise<Child> {
     const child = this.#link.createChild(
       { ...childOptions, url: childOptions.url ?? this.#ctx.options.url, refreshToken: tokens.refreshToken },
-      { source, lineage: this.lineage },
+      { source, lineage: this.lineage, creditKey },
     );
     this.#children ??= new Set();
     const children = this.#children;

@@ -3,8 +3,10 @@
  * {@link InvalidArgumentError} naming it, never later on a live socket.
  * @module
  */
-import type { CredentialGrant, Credentials } from '../auth/grants.js';
+import type { Credentials } from '../auth/grants.js';
 import { DEFAULT_REFRESH, type RefreshOptions } from '../auth/refresh.js';
+import { validatePoolLimits } from '../calls/credits/governor-types.js';
+import type { CreditStore } from '../calls/credits/store.js';
 import { DEFAULT_RECONNECT, type ReconnectOptions } from '../connection/backoff.js';
 import { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from '../connection/lifetime.js';
 import { DEFAULT_LIVENESS, type LivenessOptions } from '../connection/liveness.js';
@@ -12,6 +14,14 @@ import type { WebSocketConstructor } from '../connection/socket.js';
 import { InvalidArgumentError } from '../errors/errors.js';
 import { MAX_TIMER_DELAY } from '../time/wait.js';
 import { checkRequestedScope } from './requested-scope.js';
+import {
+  DEFAULT_MAX_PAYLOAD,
+  DERIBIT_MIN_HEARTBEAT,
+  type Logger,
+  type ResolvedCredits,
+  type ResolvedOptions,
+  type SessionOptions,
+} from './types.js';
 import { checkUrl, isLoopbackHost } from './url.js';
 import {
   booleanOption,
@@ -30,132 +40,21 @@ import {
   validateTimeout,
   WAIT_RANGE,
 } from './validate.js';
-import { type NodeWebSocketOptions, resolveWsOptions, WS_OPTION_KEYS } from './ws-options.js';
+import { resolveWsOptions, WS_OPTION_KEYS } from './ws-options.js';
 
-/** Deribit production WebSocket endpoint. */
-export const DERIBIT_MAINNET = 'wss://www.deribit.com/ws/api/v2';
-/** Deribit testnet WebSocket endpoint (separate accounts and keys). */
-export const DERIBIT_TESTNET = 'wss://test.deribit.com/ws/api/v2';
-
-/** Deribit's shortest heartbeat interval, in seconds. */
-export const DERIBIT_MIN_HEARTBEAT = 10;
-
-/** Default of {@link SessionOptions.maxPayload}: 32 MiB, well above Deribit's largest responses. */
-export const DEFAULT_MAX_PAYLOAD = 32 * 1024 * 1024;
-
-/**
- * A logger with pino's calling convention: the context object first, the message second.
- * pino fits as is, and so does `console` (it prints both).
- */
-export interface Logger {
-  debug(context: Readonly<Record<string, unknown>>, message: string): void;
-  info(context: Readonly<Record<string, unknown>>, message: string): void;
-  warn(context: Readonly<Record<string, unknown>>, message: string): void;
-  error(context: Readonly<Record<string, unknown>>, message: string): void;
-}
-
-/** Which cancel-on-disconnect scope to enable after every (re)authentication, or `false` for none. */
-export type CancelOnDisconnect = 'connection' | 'account' | false;
-
-/** What `await using session` does when its scope ends. */
-export type DisposeAction = 'logout' | 'close';
-
-/**
- * Options of {@link DeribitSession}. Every field is optional except `url` and a way to authenticate; `undefined`
- * means the default. Unknown keys and out-of-range values throw {@link InvalidArgumentError} at once.
- */
-export interface SessionOptions {
-  /**
-   * WebSocket endpoint, required: {@link DERIBIT_TESTNET}, {@link DERIBIT_MAINNET}, or an emulator's url. `ws://`
-   * only to loopback hosts unless `allowInsecure`.
-   */
-  readonly url: string;
-  /** API key. Needed unless `refreshToken` is given (and then only as a fallback). */
-  readonly credentials?: Credentials | undefined;
-  /** How to authenticate with `credentials`. Default `'client_signature'` (the secret never leaves the process). */
-  readonly grant?: CredentialGrant | undefined;
-  /** Resume from a persisted refresh token (non-empty); credentials remain the fallback. */
-  readonly refreshToken?: string | undefined;
-  /** Requested scope, e.g. `'session:mm trade:read_write'`. Default: none (Deribit grants `connection` and the key's maximum). */
-  readonly scope?: string | undefined;
-  /** Extra `data` signed with `client_signature`. Default `''`. */
-  readonly signatureData?: string | undefined;
-  /** Per-request timeout in ms, > 0 and ≤ 2^31 − 1, for calls and for waiting on authentication. Default `30000`. */
-  readonly requestTimeout?: number | undefined;
-  /** Time allowed to open the socket, in ms, > 0 and ≤ 2^31 − 1. Default `10000`. */
-  readonly connectTimeout?: number | undefined;
-  /** How long `logout()` waits for the server to close the socket, in ms, > 0 and ≤ 2^31 − 1. Default `5000`. */
-  readonly logoutTimeout?: number | undefined;
-  /**
-   * How long a call may wait for the session to become ready before it rejects unsent, in ms,
-   * ≥ 0 (0: never wait) and ≤ 2^31 − 1. Default `5000`.
-   */
-  readonly maxWait?: number | undefined;
-  /** When to renew the access token. Defaults and ranges: see {@link RefreshOptions}. */
-  readonly refresh?: RefreshOptions | undefined;
-  /** Reconnect policy (p-retry names), or `false` to never reconnect. Defaults and ranges: see {@link ReconnectOptions}. */
-  readonly reconnect?: ReconnectOptions | false | undefined;
-  /** Server heartbeats and the dead-socket watchdog, or `false` to disable. Default `{ interval: 15 }` seconds. */
-  readonly heartbeat?: HeartbeatOptions | false | undefined;
-  /** Probe a quiet socket with `public/test`, or `false` to disable. Default `{ idle: 1000, timeout: 1500 }` ms. */
-  readonly liveness?: LivenessOptions | false | undefined;
-  /**
-   * Cancel-on-disconnect scope enabled after every (re)authentication, before `authenticated` is reported.
-   * If the server refuses (the key lacks `account:read_write`), the session closes rather than trade unprotected.
-   * Default `false`.
-   */
-  readonly cancelOnDisconnect?: CancelOnDisconnect | undefined;
-  /** Allow `ws://` (unencrypted) to a host that is not loopback, and `wsOptions.rejectUnauthorized: false`. Default `false`. */
-  readonly allowInsecure?: boolean | undefined;
-  /** Largest inbound frame in bytes the Node `ws` client accepts (a positive integer). Default 32 MiB. Ignored in browsers. */
-  readonly maxPayload?: number | undefined;
-  /** Negotiate permessage-deflate (Node `ws`). Default `false`: compressed frames can inflate enormously. Ignored in browsers. */
-  readonly perMessageDeflate?: boolean | undefined;
-  /** Node `ws` client options (proxy agent, headers, …), checked shallowly. Ignored in browsers. */
-  readonly wsOptions?: NodeWebSocketOptions | undefined;
-  /** What `await using session` does at scope end: `'logout'` (default) or `'close'`. */
-  readonly dispose?: DisposeAction | undefined;
-  /** WebSocket constructor for unusual runtimes. Default: `ws` in Node, the global `WebSocket` in browsers. */
-  readonly WebSocket?: WebSocketConstructor | undefined;
-  /** Where to log: pino, `console`, or any {@link Logger}. Default: silent. Secrets are never logged. */
-  readonly logger?: Logger | undefined;
-  /**
-   * Give every `private/buy` and `private/sell` sent without a `label` a unique one (`ds-…`), so the outcome of
-   * a call whose answer is lost can always be found (see `ConnectionClosedError.outcome`). Default `false`.
-   */
-  readonly labelOrders?: boolean | undefined;
-  /** The session's label in metrics (`node:diagnostics_channel` payloads). Default `session-N`, N counting sessions. */
-  readonly label?: string | undefined;
-}
-
-/** Options after validation, with every default applied. Frozen; nested defaults are shared between sessions. */
-export interface ResolvedOptions {
-  readonly url: string;
-  readonly allowInsecure: boolean;
-  readonly credentials: Credentials | undefined;
-  readonly grant: CredentialGrant;
-  readonly refreshToken: string | undefined;
-  readonly scope: string | undefined;
-  readonly signatureData: string;
-  readonly requestTimeout: number;
-  readonly connectTimeout: number;
-  readonly logoutTimeout: number;
-  readonly maxWait: number;
-  readonly refresh: Required<RefreshOptions>;
-  readonly reconnect: Required<ReconnectOptions> | false;
-  /** Seconds, or `false` when heartbeats are off. */
-  readonly heartbeatInterval: number | false;
-  readonly liveness: Required<LivenessOptions> | false;
-  readonly cancelOnDisconnect: CancelOnDisconnect;
-  readonly maxPayload: number;
-  readonly perMessageDeflate: boolean;
-  readonly wsOptions: NodeWebSocketOptions;
-  readonly dispose: DisposeAction;
-  readonly WebSocket: WebSocketConstructor | undefined;
-  readonly logger: Logger | undefined;
-  readonly labelOrders: boolean;
-  readonly label: string | undefined;
-}
+export {
+  type CancelOnDisconnect,
+  type CreditOptions,
+  DEFAULT_MAX_PAYLOAD,
+  DERIBIT_MAINNET,
+  DERIBIT_MIN_HEARTBEAT,
+  DERIBIT_TESTNET,
+  type DisposeAction,
+  type Logger,
+  type ResolvedCredits,
+  type ResolvedOptions,
+  type SessionOptions,
+} from './types.js';
 
 /** Options a `fork()`/`exchange()` child never takes from its own options: it authenticates with the token its parent obtains. */
 export const CHILD_FIXED_KEYS = ['credentials', 'refreshToken', 'scope', 'grant', 'signatureData'] as const;
@@ -188,6 +87,7 @@ const OPTION_KEYS = Object.keys({
   logger: true,
   labelOrders: true,
   label: true,
+  credits: true,
 } satisfies Record<keyof SessionOptions, true>);
 const CHILD_KEYS = OPTION_KEYS.filter((key) => !(CHILD_FIXED_KEYS as readonly string[]).includes(key));
 
@@ -296,6 +196,28 @@ function resolveLogger(value: unknown): Logger | undefined {
   return value as Logger;
 }
 
+function resolveCredits(value: unknown): ResolvedCredits | false {
+  if (value === false) return false;
+  if (value === undefined) return { store: undefined, key: undefined, pools: {} };
+  const raw = objectOption('credits', value, 'an object { store?, key?, pools? } or false');
+  rejectUnknownKeys('credits', raw, ['store', 'key', 'pools']);
+  const store = raw['store'];
+  if (
+    store !== undefined &&
+    (typeof store !== 'object' || store === null || typeof (store as CreditStore).bucket !== 'function')
+  ) {
+    throw new InvalidArgumentError(
+      'credits.store',
+      'option credits.store must be a CreditStore (e.g. a RedisCreditStore)',
+    );
+  }
+  return {
+    store: store as CreditStore | undefined,
+    key: stringOption('credits.key', raw['key'], true),
+    pools: validatePoolLimits(raw['pools'], 'credits.pools'),
+  };
+}
+
 function resolveWebSocket(value: unknown): WebSocketConstructor | undefined {
   if (value === undefined || typeof value === 'function') return value as WebSocketConstructor | undefined;
   throw new InvalidArgumentError('WebSocket', 'option WebSocket must be a WebSocket constructor');
@@ -355,6 +277,7 @@ function resolveTuning(raw: Readonly<Record<string, unknown>>): Omit<ResolvedOpt
     logger: resolveLogger(raw['logger']),
     labelOrders: booleanOption('labelOrders', raw['labelOrders'], false),
     label: stringOption('label', raw['label'], true),
+    credits: resolveCredits(raw['credits']),
   };
 }
 

@@ -7,8 +7,10 @@
 import WebSocketImpl from 'isomorphic-ws';
 import type { Grant } from '../auth/grants.js';
 import { TokenKeeper } from '../auth/keeper.js';
+import type { CreditGovernor } from '../calls/credits/governor.js';
 import type { LostCallInfo } from '../calls/gate.js';
 import { CallGate } from '../calls/gate.js';
+import { defaultCreditKey, Pacing } from '../calls/pacing.js';
 import type { LogoutRequest } from '../connection/end.js';
 import type { SocketLifetime } from '../connection/lifetime.js';
 import { ConnectionLoop } from '../connection/loop.js';
@@ -58,6 +60,8 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
   readonly gate: CallGate;
   readonly subscriber: Subscriber;
   readonly continuity: Continuity;
+  /** The subaccount's credit pacing (undefined with `credits: false`). */
+  readonly pacing: Pacing | undefined;
   readonly family: Family<Child>;
   readonly loop: ConnectionLoop;
   /** The one teardown, once begun. */
@@ -85,6 +89,11 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
     this.socketOptions = socketOptionsFor(this.options);
     this.reporter = new Reporter(this.options.logger, this);
     this.metrics = createMetricsPublisher(this.options.label ?? `session-${++sessions}`);
+    const { credits, url, credentials } = this.options;
+    this.pacing =
+      credits === false
+        ? undefined
+        : new Pacing(this, child?.creditKey ?? credits.key ?? defaultCreditKey(url, credentials?.clientId));
     this.keeper = new TokenKeeper(this, this, this.options.refreshToken, child?.source);
     this.gate = new CallGate(this, this);
     this.subscriber = new Subscriber(this, this);
@@ -156,6 +165,24 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
 
   socketLost(life: SocketLifetime): void {
     this.continuity.socketLost(life);
+  }
+
+  governor(): CreditGovernor | undefined {
+    return this.pacing?.governor;
+  }
+
+  get creditKey(): string | undefined {
+    return this.pacing?.key;
+  }
+
+  /** An order call goes out: the subaccount's matching-engine tier is worth knowing (read hourly). */
+  ordering(life: SocketLifetime): void {
+    this.pacing?.readLimits(life);
+  }
+
+  /** Deribit ends a session that ran out of credits: give the socket up, so the reconnect backs off. */
+  tooManyRequests(life: SocketLifetime, error: Error): void {
+    life.drop('rate-limited', 'too_many_requests', error);
   }
 
   lost(call: LostCallInfo, error: ConnectionClosedError): void {
@@ -234,6 +261,7 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
       waiting: this.gate.size,
       roundTrip: life?.roundTrip === undefined ? undefined : Math.round(life.roundTrip * 100) / 100,
       lag: this.#lag(life),
+      credits: this.pacing?.status(),
     };
   }
 
@@ -256,6 +284,8 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
     }
     this.keeper.dispose();
     this.continuity.dispose();
+    this.gate.close();
+    this.pacing?.dispose();
     const cause = error ? { cause: error } : undefined;
     const verb = reason === 'logout' ? 'logged out' : 'closed';
     const ended = this.loop.end(

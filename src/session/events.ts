@@ -56,13 +56,25 @@ export interface WarningEvent {
    * `session-budget`: this key is close to Deribit's 16 named sessions.
    * `logout-unconfirmed`: the socket was down or did not close after `private/logout`.
    * `resync-incomplete`: what changed during a gap could not all be fetched (`items`: the channels concerned).
+   * `credits-held`: calls have waited more than a second for credits (`items`: the pool).
+   * `rate-limited`: Deribit answered `10028` anyway; the pool is treated as empty and slowed (`items`: the pool).
+   * `credit-store-failed` / `credit-store-recovered`: the shared credit store stopped or started answering.
+   * `platform-locked` / `platform-unlocked`: Deribit locked or unlocked the platform or an index (`items`: them).
+   * `maintenance`: Deribit announced maintenance.
    */
   readonly code:
     | 'scope-narrowed'
     | 'channels-missing'
     | 'session-budget'
     | 'logout-unconfirmed'
-    | 'resync-incomplete';
+    | 'resync-incomplete'
+    | 'credits-held'
+    | 'rate-limited'
+    | 'credit-store-failed'
+    | 'credit-store-recovered'
+    | 'platform-locked'
+    | 'platform-unlocked'
+    | 'maintenance';
   readonly message: string;
   /** Scope parts or channels concerned, when relevant. */
   readonly items?: readonly string[];

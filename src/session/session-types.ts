@@ -2,6 +2,7 @@
  * Option and result types of {@link DeribitSession}'s methods.
  * @module
  */
+import type { CreditStatus } from '../calls/credits/governor-types.js';
 import type { SessionState } from './state.js';
 
 /** Per-call options of {@link DeribitSession.call}. */
@@ -73,4 +74,6 @@ export interface SessionStatus {
    * on it (undefined until one carried a timestamp).
    */
   readonly lag: number | undefined;
+  /** Credits left per pool and calls waiting for them (undefined with `credits: false`). */
+  readonly credits: CreditStatus | undefined;
 }

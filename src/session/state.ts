@@ -31,7 +31,7 @@ export type TransitionReason =
   | 'refresh-failed'
   | 'token-expired'
   | 'unauthorized'
-  | 'retries-exhausted'
+  | 'rate-limited'
   | 'connect-aborted'
   | 'close'
   | 'logout';

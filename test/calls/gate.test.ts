@@ -52,6 +52,9 @@ const link: GateLink<FakeSocket> = {
   generation: () => generation,
   onUnauthorized: (life, g) => unauthorized.push([life, g]),
   lost: () => {},
+  governor: () => undefined,
+  tooManyRequests: () => {},
+  ordering: () => {},
 };
 
 beforeEach(() => {

@@ -127,6 +127,8 @@ export async function runChaos(
 
   const credentials = { clientId: DEFAULT_ACCOUNT.clientId, clientSecret: DEFAULT_ACCOUNT.clientSecret };
   const reconnect = { minTimeout: 10, maxTimeout: 200, stableAfter: 100 };
+  // Nor is it about credit pacing (the rate-limit tests are): its sessions send without it.
+  const credits = false;
   const sessions = [
     new DeribitSession({
       url: emu.url,
@@ -134,6 +136,7 @@ export async function runChaos(
       scope: 'session:chaos',
       heartbeat: { interval: 0.5 },
       reconnect,
+      credits,
       cancelOnDisconnect: 'connection',
     }),
     new DeribitSession({
@@ -142,6 +145,7 @@ export async function runChaos(
       grant: 'client_credentials',
       heartbeat: { interval: 0.5 },
       reconnect,
+      credits,
     }),
   ];
   // Only this one sees the concurrent 13009 bursts, so its re-auths in place can be counted per burst.
@@ -150,6 +154,7 @@ export async function runChaos(
     credentials,
     heartbeat: { interval: 0.5 },
     reconnect,
+    credits,
   });
   let burstReauths = 0;
   burstSession.on('state', (change) => {
@@ -279,6 +284,7 @@ export async function runChaos(
         credentials,
         heartbeat: { interval: 0.5 },
         reconnect,
+        credits,
         logoutTimeout: LOGOUT_TIMEOUT,
       });
       victim.on('error', () => {});

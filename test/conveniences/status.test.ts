@@ -44,6 +44,9 @@ describe('session.status()', () => {
       sinceLastFrame: undefined,
       subscriptions: { confirmed: 0, pending: 0 },
       waiting: 0,
+      roundTrip: undefined,
+      lag: undefined,
+      credits: expect.objectContaining({ waiting: 0, storeFailing: false }),
     });
     await session.subscribe(TICKER, () => {});
     expect(snap().subscriptions).toEqual({ confirmed: 0, pending: 1 });

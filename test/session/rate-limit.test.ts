@@ -6,14 +6,33 @@ const h = new Harness();
 afterEach(() => h.cleanup());
 
 describe("Deribit's rate-limit credits", () => {
-  it('a burst past the credit pool costs one reconnect, not a storm, and the session works again', async () => {
+  it('a burst past the credit pool is paced: no 10028, no refusal, no reconnect', async () => {
+    const emu = await h.start();
+    let limited = 0;
+    emu.on('rateLimited', () => {
+      limited += 1;
+    });
+    const session = h.session();
+    await session.connect();
+    const held = nextEvent(session, 'warning', (w) => w.code === 'credits-held');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 150 }, () => session.call('public/get_time', undefined, { maxWait: 10_000 })),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    expect(limited).toBe(0);
+    expect(emu.connectionCount).toBe(1);
+    expect((await held).items).toEqual(['non_matching']);
+    expect(session.status().credits?.pools.non_matching.available).toBeLessThan(95);
+  });
+
+  it('without pacing (credits: false), a burst past the pool costs one reconnect, not a storm', async () => {
     // The emulator's defaults are Deribit's: 500 credits a request, a pool of 50,000, refilled at 10,000/s.
     const emu = await h.start();
     let connections = 0;
     emu.on('connection', () => {
       connections += 1;
     });
-    const session = h.session({ reconnect: { minTimeout: 50, maxTimeout: 1000 } });
+    const session = h.session({ credits: false, reconnect: { minTimeout: 50, maxTimeout: 1000 } });
     await session.connect();
     const limited = new Promise((resolve) => emu.once('rateLimited', resolve));
     const back = nextEvent(session, 'authenticated');

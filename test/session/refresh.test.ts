@@ -89,11 +89,12 @@ describe('scheduled token refresh', () => {
     const emu = await h.start({ tokenTtl: 2 });
     const session = h.session();
     await session.connect();
-    emu.failNext('public/auth', 1, { code: 10028, message: 'too_many_requests' });
+    // A transient error that does not end the session (a 10028 would: Deribit terminates it).
+    emu.failNext('public/auth', 1, { code: 13028, message: 'temporarily_unavailable' });
     const failed = nextEvent(session, 'state', (s) => s.reason === 'refresh-failed');
     const error = nextEvent(session, 'error');
     await countEvents(session, 'refreshed', 1);
-    expect((await error).message).toMatch(/10028/);
+    expect((await error).message).toMatch(/13028/);
     expect(await failed).toEqual({ from: 'refreshing', to: 'authenticated', reason: 'refresh-failed' });
     expect(session.state).toBe('authenticated');
   });

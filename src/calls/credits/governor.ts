@@ -9,6 +9,7 @@
  */
 import { InvalidArgumentError } from '../../errors/errors.js';
 import { monotonic } from '../../time/clock.js';
+import { onAbort } from '../../time/wait.js';
 import { type TakeResult, TokenBucket } from './bucket.js';
 import {
   type AcquireOptions,
@@ -132,8 +133,8 @@ export class CreditGovernor {
         onAbort: undefined,
       };
       if (signal !== undefined) {
-        waiter.onAbort = () => this.#abort(waiter);
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        // One listener a signal however many calls share it (no MaxListenersExceededWarning).
+        waiter.onAbort = onAbort(signal, () => this.#abort(waiter));
       }
       pool.lanes.push(waiter);
       if (deadline !== Number.POSITIVE_INFINITY) this.#heap.push(waiter);
@@ -419,7 +420,7 @@ export class CreditGovernor {
   #settle(waiter: Waiter): Waiter | undefined {
     if (waiter.settled) return undefined;
     waiter.pool.lanes.settle(waiter);
-    if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    waiter.onAbort?.();
     if (this.#heap.size > 1024 && this.#heap.size > 4 * this.#waiting()) this.#heap.compact();
     return waiter;
   }

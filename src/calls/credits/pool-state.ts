@@ -19,6 +19,7 @@ export interface Waiter extends Queued {
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
   readonly signal: AbortSignal | undefined;
+  /** Undoes the abort listener. */
   onAbort: (() => void) | undefined;
 }
 
