@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currenciesOf, kindOf, userChannels } from '../../src/testing/instruments.js';
+import { currenciesOf, kindOf, userChannels } from '../../src/testing/instruments/names.js';
 
 describe('instrument names', () => {
   it.each([
