@@ -155,9 +155,7 @@ export class DeribitEmulator extends EmulatorServer {
     const start = (): void => {
       this.core.platform.setMaintenance(true);
       this.emit('maintenance', { active: true });
-      for (const connection of this.connections.values()) {
-        connection.close(CloseCode.maintenance, 'system_maintenance');
-      }
+      this.closeSockets(CloseCode.maintenance, 'system_maintenance');
       this.core.setTimer(ms, () => {
         this.core.platform.setMaintenance(false);
         this.emit('maintenance', { active: false });

@@ -95,8 +95,7 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
   readonly #faults: Faults;
   readonly #methods: Map<string, MethodSpec>;
   readonly #log: ReceivedLog;
-  /** The open sockets. */
-  protected readonly connections = new ConnectionHub();
+  readonly #connections = new ConnectionHub();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #maxConnections: number;
   #pendingUpgrades = 0;
@@ -153,15 +152,15 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
       balances,
       platform: new PlatformState(),
       batcher: new Batcher({
-        publish: (channel, data, subjectId) => this.connections.publish(channel, data, { subjectId }),
+        publish: (channel, data, subjectId) => this.#connections.publish(channel, data, { subjectId }),
         setTimer,
       }),
       nonces: new NonceStore(),
       settings,
       now: () => Date.now() + faults.clockSkew,
       micros: () => micros() + faults.clockSkew * 1000,
-      publish: (channel, data, filter) => this.connections.publish(channel, data, filter),
-      hasSubscribers: (channel) => this.connections.hasSubscribers(channel),
+      publish: (channel, data, filter) => this.#connections.publish(channel, data, filter),
+      hasSubscribers: (channel) => this.#connections.hasSubscribers(channel),
       emitEvent: (event, ...args) => {
         (this as EventEmitter).emit(event, ...args);
       },
@@ -196,7 +195,7 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    if (this.connections.size + this.#pendingUpgrades >= this.#maxConnections) {
+    if (this.#connections.size + this.#pendingUpgrades >= this.#maxConnections) {
       socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -218,13 +217,13 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
       const id = this.#nextConnectionId++;
       const address = request.socket.remoteAddress ?? 'unknown';
       const connection = new Connection(id, ws, this.core, this.#methods, address);
-      this.connections.add(connection);
+      this.#connections.add(connection);
       this.emit('connection', { connectionId: id });
     });
   }
 
   #onConnectionClosed(handle: ConnectionHandle, code: number, reason: string): void {
-    const connection = this.connections.remove(handle.id);
+    const connection = this.#connections.remove(handle.id);
     const session = handle.auth;
     if (!handle.loggedOut && handle.cod.enabled && session) {
       const scope = handle.cod.scope;
@@ -259,7 +258,7 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
   async #shutdown(): Promise<void> {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
-    const closed = [...this.connections.values()].map(
+    const closed = [...this.#connections.values()].map(
       (connection) =>
         new Promise<void>((resolve) => {
           const onDisconnect = (event: { connectionId: number }): void => {
@@ -280,7 +279,7 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
         }),
       ]);
       clearTimeout(grace);
-      for (const connection of this.connections.values()) connection.terminate();
+      for (const connection of this.#connections.values()) connection.terminate();
     }
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
@@ -300,7 +299,7 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
    * @returns How many sockets it was sent to.
    */
   publish(channel: string, data: unknown, options: PublishOptions = {}): number {
-    return this.connections.publish(channel, data, options);
+    return this.#connections.publish(channel, data, options);
   }
 
   // ---------------------------------------------------------------- inspection
@@ -317,12 +316,12 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
 
   /** Number of open sockets. */
   get connectionCount(): number {
-    return this.connections.size;
+    return this.#connections.size;
   }
 
   /** Ids of the open sockets, in connection order. */
   get connectionIds(): number[] {
-    return this.connections.ids();
+    return this.#connections.ids();
   }
 
   /** Names of the named sessions `clientId` holds, oldest first. */
@@ -332,7 +331,7 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
 
   /** Channels socket `connectionId` is subscribed to (empty when unknown). */
   channelsOf(connectionId: number): string[] {
-    return [...(this.connections.get(connectionId)?.channels ?? [])];
+    return [...(this.#connections.get(connectionId)?.channels ?? [])];
   }
 
   /** Open orders of a subject (as `private/get_open_orders` would list them). */
@@ -363,9 +362,14 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
 
   // ---------------------------------------------------------------- faults
 
+  /** Close every open socket with a close frame (`code`, `reason`). */
+  protected closeSockets(code: number, reason: string): void {
+    for (const connection of this.#connections.values()) connection.close(code, reason);
+  }
+
   /** Sever every socket without a close frame (clients see 1006), as a network fault would. */
   dropConnections(): void {
-    for (const connection of this.connections.values()) connection.terminate();
+    for (const connection of this.#connections.values()) connection.terminate();
   }
 
   /**
@@ -374,7 +378,7 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
    */
   injectFrame(text: string): number {
     let sent = 0;
-    for (const connection of this.connections.values()) if (connection.sendText(text)) sent += 1;
+    for (const connection of this.#connections.values()) if (connection.sendText(text)) sent += 1;
     return sent;
   }
 
@@ -383,12 +387,12 @@ export class EmulatorServer extends EventEmitter<EmulatorEvents> {
    * heartbeats or notifications are sent; the sockets stay open. Sockets opened later are unaffected.
    */
   freeze(): void {
-    for (const connection of this.connections.values()) connection.frozen = true;
+    for (const connection of this.#connections.values()) connection.frozen = true;
   }
 
   /** Undo {@link freeze}. Swallowed requests stay unanswered. */
   unfreeze(): void {
-    for (const connection of this.connections.values()) connection.frozen = false;
+    for (const connection of this.#connections.values()) connection.frozen = false;
   }
 
   /**
