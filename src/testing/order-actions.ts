@@ -28,6 +28,7 @@ import {
 import { publishEvent } from './order-events.js';
 import { oneTickAway } from './order-rules.js';
 import {
+  type CancelReason,
   type EmulatedOrder,
   type EmulatedTrade,
   OrderBook,
@@ -165,7 +166,7 @@ export function cancelOrders(
   core: EmulatorCore,
   subjectId: number,
   filter: (stored: StoredOrder) => boolean,
-  reason: string,
+  reason: CancelReason,
 ): EmulatedOrder[] {
   const byInstrument = new Map<string, StoredOrder[]>();
   core.orders.cancelWhere(

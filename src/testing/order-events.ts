@@ -39,7 +39,7 @@ export interface PublicTradeData {
   readonly timestamp: number;
   /** The taker's side. */
   readonly direction: 'buy' | 'sell';
-  readonly tick_direction: number;
+  readonly tick_direction: EmulatedTrade['tick_direction'];
   readonly price: number;
   readonly amount: number;
   readonly contracts: number;

@@ -10,6 +10,9 @@
 import type { EmulatedInstrument } from './instruments/catalog.js';
 import { marginCurrency } from './instruments/registry.js';
 
+/** Why the emulator cancels an order (Deribit's values). */
+export type CancelReason = 'user_request' | 'cancel_on_disconnect';
+
 /** An order as Deribit returns it (the fields the emulator models). */
 export interface EmulatedOrder {
   order_id: string;
@@ -40,8 +43,8 @@ export interface EmulatedOrder {
   user_id: number;
   creation_timestamp: number;
   last_update_timestamp: number;
-  /** Set when cancelled: `user_request`, `cancel_on_disconnect`, … */
-  cancel_reason?: string;
+  /** Set when cancelled by request or by cancel-on-disconnect. */
+  cancel_reason?: CancelReason;
 }
 
 /** A fill as Deribit reports it on `user.trades.*`, in order results and in `get_user_trades_by_*`. */
@@ -207,7 +210,7 @@ export class OrderBook {
   }
 
   /** Close an open order as cancelled (with `cancel_reason` unless `undefined`). */
-  static cancel(order: EmulatedOrder, now: number, reason: string | undefined): EmulatedOrder {
+  static cancel(order: EmulatedOrder, now: number, reason: CancelReason | undefined): EmulatedOrder {
     order.order_state = 'cancelled';
     if (reason !== undefined) order.cancel_reason = reason;
     order.last_update_timestamp = now;
@@ -219,7 +222,7 @@ export class OrderBook {
     subjectId: number,
     filter: (stored: StoredOrder) => boolean,
     now: number,
-    reason: string,
+    reason: CancelReason,
   ): EmulatedOrder[] {
     const cancelled: EmulatedOrder[] = [];
     for (const stored of this.#orders.values()) {
