@@ -24,7 +24,12 @@ const testing: typeof Testing =
     : (await import('./lib.js')).testing;
 
 const overrides = JSON.parse(process.env['DERIBIT_EMULATOR_OPTIONS'] ?? '{}') as Testing.EmulatorOptions;
+// The benchmarks' tickers are on made-up instruments (BENCH-RAW, BENCH-0, …): listed, so they are served.
+const perpetual = testing.DEFAULT_INSTRUMENTS[0] as Testing.EmulatedInstrument;
+const benchNames = ['RAW', 'SESSION', ...Array.from({ length: 5000 }, (_, i) => String(i))];
+const instruments = benchNames.map((name) => ({ ...perpetual, instrument_name: `BENCH-${name}` }));
 const emu = await testing.DeribitEmulator.start({
+  instruments,
   tokenTtl: 3600,
   maxConnections: 5000,
   receivedLogLimit: 1,

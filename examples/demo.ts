@@ -140,7 +140,7 @@ if (emulator) {
 
 const child = await session.fork('demo-strategy');
 watch(child, 'fork');
-const childSummary = await child.call('private/get_account_summary', { currency: 'BTC' });
+const childSummary = await child.call('private/get_account_summary', { currency: 'BTC', extended: true });
 log(
   'call',
   `fork private/get_account_summary → account ${childSummary.id}; named sessions: ${session.namedSessions.join(', ')}`,

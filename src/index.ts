@@ -4,11 +4,13 @@
  */
 export type {
   AccountBalances,
+  AccountLimits,
   AccountSummary,
   AccountSummaryParams,
   IndexMap,
   Portfolio,
   Position,
+  RateLimit,
 } from './api/account.js';
 export type {
   BookChannel,
@@ -19,6 +21,7 @@ export type {
   FixedChannel,
   GroupedBookChannel,
   Interval,
+  PlatformStateChannel,
   TickerChannel,
   TradesChannel,
   TypedChannel,
@@ -29,12 +32,29 @@ export type {
   UserTradesChannel,
 } from './api/channels.js';
 export type {
+  OrderHistoryByCurrencyParams,
+  OrderHistoryByInstrumentParams,
+  OrderHistoryResult,
+  OrderStateByLabelParams,
+  Sorting,
+  UserTradesByCurrencyParams,
+  UserTradesByInstrumentParams,
+  UserTradesResult,
+} from './api/history.js';
+export type { Instrument, InstrumentsParams, TickSizeStep } from './api/instruments.js';
+export type {
   BookChange,
   BookLevel,
   BookLevelChange,
   BookState,
+  BookSummary,
   Greeks,
   GroupedBook,
+  IndexPrice,
+  OrderBook,
+  OrderBookParams,
+  PlatformStateData,
+  PlatformStatus,
   PublicTrade,
   Ticker,
   TickerStats,

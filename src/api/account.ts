@@ -33,8 +33,8 @@ export interface Position {
   readonly maintenance_margin: number;
   /** `private/get_positions` only. */
   readonly open_orders_margin?: number;
-  /** Futures with the `segregated_sm` margin model only. */
-  readonly estimated_liquidation_price?: number;
+  /** Futures with the `segregated_sm` margin model only; production sends `null` when there is none. */
+  readonly estimated_liquidation_price?: number | null;
   readonly total_profit_loss: number;
   readonly floating_profit_loss: number;
   /** Options only. */
@@ -100,8 +100,37 @@ export interface AccountBalances {
   readonly total_delta_total_usd?: number;
 }
 
+/** A pool's limit: requests a second and burst. */
+export interface RateLimit {
+  readonly rate: number;
+  readonly burst: number;
+}
+
+/**
+ * `limits` of `private/get_account_summary`: the account's credit pools. With `limits_per_currency: true` the
+ * trading pools are per currency, in a shape Deribit does not document: read defensively.
+ */
+export interface AccountLimits {
+  readonly limits_per_currency: boolean;
+  readonly non_matching_engine: RateLimit;
+  readonly matching_engine: {
+    readonly trading?: { readonly total?: RateLimit; readonly [currency: string]: RateLimit | undefined };
+    readonly spot?: RateLimit;
+    readonly cancel_all?: RateLimit;
+    readonly maximum_quotes?: RateLimit;
+    readonly maximum_mass_quotes?: RateLimit;
+    readonly guaranteed_mass_quotes?: RateLimit;
+    readonly block_rfq_maker?: RateLimit;
+    readonly [pool: string]: unknown;
+  };
+}
+
 /** Result of `private/get_account_summary`; the account fields need `extended: true`. */
 export interface AccountSummary extends AccountBalances {
+  /** The account's credit pools (production, 2025). */
+  readonly limits?: AccountLimits;
+  /** Funds locked (e.g. by pending withdrawals). */
+  readonly locked_balance?: number;
   /** Account id (`extended`). */
   readonly id?: number;
   /** `extended` only. */

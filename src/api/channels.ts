@@ -4,7 +4,7 @@
  * @module
  */
 import type { Portfolio, Position } from './account.js';
-import type { BookChange, GroupedBook, PublicTrade, Ticker } from './market.js';
+import type { BookChange, GroupedBook, PlatformStateData, PublicTrade, Ticker } from './market.js';
 import type { Order, UserTrade } from './orders.js';
 
 /** Notification intervals: `raw` (every event; needs authentication), `100ms`, `agg2` (2 s). */
@@ -40,8 +40,12 @@ export type UserChangesChannel = `user.changes.${string}.${Interval}`;
 /** `user.portfolio.{currency}`. */
 export type UserPortfolioChannel = `user.portfolio.${string}`;
 
+/** `platform_state`: maintenance and index locks. */
+export type PlatformStateChannel = 'platform_state';
+
 /** Every channel name with typed notification data. */
 export type TypedChannel =
+  | PlatformStateChannel
   | TickerChannel
   | BookChannel
   | GroupedBookChannel
@@ -82,7 +86,9 @@ export type ChannelData<C extends string> = C extends GroupedBookChannel
                 ? UserChanges
                 : C extends UserPortfolioChannel
                   ? Portfolio
-                  : unknown;
+                  : C extends PlatformStateChannel
+                    ? PlatformStateData
+                    : unknown;
 
 /** Channels whose names are fixed, offered by editors in `subscribe()` and `stream()`. */
 export type FixedChannel =

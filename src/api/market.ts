@@ -6,16 +6,28 @@
 import type { Direction } from './orders.js';
 
 /** State of an instrument's order book. */
-export type BookState = 'open' | 'settlement' | 'delivered' | 'inactive' | 'locked' | 'halted' | 'archivized';
+export type BookState =
+  | 'open'
+  | 'closed'
+  | 'settlement'
+  | 'delivered'
+  | 'inactive'
+  | 'locked'
+  | 'halted'
+  | 'archivized';
 
-/** 24-hour statistics of a ticker. */
+/** 24-hour statistics of a ticker. Production sends `null` for `volume`, `high` and `low` without trades. */
 export interface TickerStats {
-  /** In the base currency. */
-  readonly volume: number;
+  /** In the base currency; `null` when there were no trades. */
+  readonly volume: number | null;
   /** Futures only. */
-  readonly volume_usd?: number;
-  readonly high: number;
-  readonly low: number;
+  readonly volume_usd?: number | null;
+  /** Volume in the quote currency (USD for inverse instruments). */
+  readonly volume_notional?: number | null;
+  /** `null` when there were no trades. */
+  readonly high: number | null;
+  /** `null` when there were no trades. */
+  readonly low: number | null;
   /** Percent; `null` when there were no trades. */
   readonly price_change?: number | null;
 }
@@ -51,7 +63,8 @@ export interface Ticker {
   readonly min_price: number;
   /** Highest price an order may have now. */
   readonly max_price: number;
-  readonly estimated_delivery_price: number;
+  /** `"expired"` once an option has expired (its ticker's `state` is then `"closed"`). */
+  readonly estimated_delivery_price: number | 'expired';
   /** Not present for spot; only while the book is open. */
   readonly settlement_price?: number;
   /** Only once the instrument is closed. */
@@ -136,3 +149,69 @@ export interface PublicTrade {
   readonly combo_trade_id?: number;
   readonly block_rfq_id?: number;
 }
+
+/** Result of `public/get_order_book`: the ticker's fields, the book's `change_id` and its levels, best first. */
+export interface OrderBook extends Ticker {
+  readonly change_id: number;
+  readonly bids: readonly BookLevel[];
+  readonly asks: readonly BookLevel[];
+}
+
+/** Params of `public/get_order_book`. */
+export interface OrderBookParams {
+  readonly instrument_name: string;
+  /** Levels per side. */
+  readonly depth?: 1 | 5 | 10 | 20 | 50 | 100 | 1000 | 10000;
+}
+
+/** Result of `public/get_index_price`. */
+export interface IndexPrice {
+  readonly index_price: number;
+  readonly estimated_delivery_price: number;
+}
+
+/** One row of `public/get_book_summary_by_currency`. */
+export interface BookSummary {
+  readonly instrument_name: string;
+  readonly base_currency: string;
+  readonly quote_currency: string;
+  /** ms since the Unix epoch. */
+  readonly creation_timestamp: number;
+  readonly volume: number;
+  readonly volume_usd?: number;
+  readonly volume_notional?: number;
+  readonly open_interest: number;
+  readonly high: number | null;
+  readonly low: number | null;
+  readonly price_change: number | null;
+  readonly last: number | null;
+  readonly bid_price: number | null;
+  readonly ask_price: number | null;
+  readonly mid_price: number | null;
+  readonly mark_price: number;
+  readonly estimated_delivery_price?: number;
+  /** Options only. */
+  readonly underlying_price?: number;
+  /** Options only. */
+  readonly underlying_index?: string;
+  /** Options only. */
+  readonly mark_iv?: number;
+  /** Options only. */
+  readonly interest_rate?: number;
+  /** Perpetuals only. */
+  readonly current_funding?: number;
+  /** Perpetuals only. */
+  readonly funding_8h?: number;
+}
+
+/** Result of `public/status`. */
+export interface PlatformStatus {
+  /** `"true"` when every index is locked, `"partial"` when some are (older deployments send a boolean). */
+  readonly locked: 'true' | 'false' | 'partial' | boolean;
+  readonly locked_indices?: readonly string[];
+}
+
+/** Data of `platform_state` notifications: a coming maintenance, or an index that locked or unlocked. */
+export type PlatformStateData =
+  | { readonly maintenance: boolean }
+  | { readonly price_index: string; readonly locked: boolean };

@@ -9,6 +9,23 @@
  */
 import type { AccountSummary, AccountSummaryParams, Position } from './account.js';
 import type {
+  OrderHistoryByCurrencyParams,
+  OrderHistoryByInstrumentParams,
+  OrderStateByLabelParams,
+  UserTradesByCurrencyParams,
+  UserTradesByInstrumentParams,
+  UserTradesResult,
+} from './history.js';
+import type { Instrument, InstrumentsParams } from './instruments.js';
+import type {
+  BookSummary,
+  IndexPrice,
+  OrderBook,
+  OrderBookParams,
+  PlatformStatus,
+  Ticker,
+} from './market.js';
+import type {
   Currency,
   EditOrderParams,
   InstrumentKind,
@@ -194,6 +211,35 @@ export interface DeribitMethods {
     readonly Position[]
   >;
   'private/get_account_summary': MethodEntry<AccountSummaryParams, AccountSummary>;
+  /** A reduce-only order for the whole position. */
+  'private/close_position': MethodEntry<
+    { readonly instrument_name: string; readonly type: 'limit' | 'market'; readonly price?: number },
+    PlaceOrderResult
+  >;
+  'private/get_user_trades_by_currency': MethodEntry<UserTradesByCurrencyParams, UserTradesResult>;
+  'private/get_user_trades_by_instrument': MethodEntry<UserTradesByInstrumentParams, UserTradesResult>;
+  /** Closed orders, newest first (`with_continuation` changes the shape: widen the method name for it). */
+  'private/get_order_history_by_currency': MethodEntry<OrderHistoryByCurrencyParams, readonly Order[]>;
+  /** Closed orders, newest first (`with_continuation` changes the shape: widen the method name for it). */
+  'private/get_order_history_by_instrument': MethodEntry<OrderHistoryByInstrumentParams, readonly Order[]>;
+  /** Every order, open or closed, with the label (labels are not unique). */
+  'private/get_order_state_by_label': MethodEntry<OrderStateByLabelParams, readonly Order[]>;
+  /** Identify the client to Deribit. */
+  'public/hello': MethodEntry<
+    { readonly client_name: string; readonly client_version: string },
+    { readonly version: string }
+  >;
+  'public/status': MethodEntry<NoParams, PlatformStatus>;
+  'public/get_instruments': MethodEntry<InstrumentsParams, readonly Instrument[]>;
+  'public/get_instrument': MethodEntry<{ readonly instrument_name: string }, Instrument>;
+  'public/ticker': MethodEntry<{ readonly instrument_name: string }, Ticker>;
+  'public/get_order_book': MethodEntry<OrderBookParams, OrderBook>;
+  /** `index_name` such as `btc_usd`. */
+  'public/get_index_price': MethodEntry<{ readonly index_name: string }, IndexPrice>;
+  'public/get_book_summary_by_currency': MethodEntry<
+    { readonly currency: Currency | 'any'; readonly kind?: InstrumentKind },
+    readonly BookSummary[]
+  >;
   /** Resolves with the channels actually subscribed (compare with those asked for). */
   'public/subscribe': MethodEntry<ChannelsParams, readonly string[]>;
   /** Resolves with the channels actually subscribed (compare with those asked for). */

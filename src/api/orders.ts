@@ -89,6 +89,8 @@ export interface Order {
   readonly reduce_only?: boolean;
   /** True when placed through the API. */
   readonly api: boolean;
+  /** The owner's user id (the subaccount's). */
+  readonly user_id?: number;
   readonly web?: boolean;
   readonly mobile?: boolean;
   /** USD for perpetuals and inverse futures; the base currency for options and linear futures. */
@@ -164,6 +166,10 @@ export interface UserTrade {
   readonly price: number;
   readonly amount: number;
   readonly contracts?: number;
+  /** The owner's user id (the subaccount's). */
+  readonly user_id?: number;
+  /** True when both sides of the trade belong to the same account (e.g. two of its subaccounts). */
+  readonly self_trade?: boolean;
   /** `M` when the user's order was the maker, `T` the taker. */
   readonly liquidity?: 'M' | 'T';
   /** Trades caused by a liquidation: which side was liquidated. */

@@ -14,6 +14,7 @@ export const ErrorCode = {
   priceTooLow: 10005,
   priceTooHigh: 10007,
   notEnoughFunds: 10009,
+  lockedByAdmin: 10019,
   invalidOrUnsupportedInstrument: 10020,
   invalidAmount: 10021,
   pricePrecisionExceeded: 10026,
@@ -27,10 +28,12 @@ export const ErrorCode = {
   tooManyConcurrentRequests: 10066,
   alreadyFilled: 11008,
   invalidArguments: 11029,
+  otherReject: 11030,
   notOpenOrder: 11044,
   badRequest: 11050,
   systemMaintenance: 11051,
   subscribeErrorUnsubscribed: 11052,
+  postOnlyReject: 11054,
   internalServerError: 11094,
   loginOverLimit: 12003,
   invalidCredentials: 13004,
@@ -98,6 +101,11 @@ export const CODE_TABLE: { readonly [C in KnownErrorCode]: CodeRow } = {
   10005: { message: 'price_too_low', action: 'refusal', meaning: 'price below the allowed band' },
   10007: { message: 'price_too_high', action: 'refusal', meaning: 'price above the allowed band' },
   10009: { message: 'not_enough_funds', action: 'refusal', meaning: 'not enough funds or margin' },
+  10019: {
+    message: 'locked_by_admin',
+    action: 'retry',
+    meaning: 'trading is temporarily locked (the emulator sends it while an index is locked)',
+  },
   10020: {
     message: 'invalid_or_unsupported_instrument',
     action: 'refusal',
@@ -131,6 +139,11 @@ export const CODE_TABLE: { readonly [C in KnownErrorCode]: CodeRow } = {
   10066: { message: 'too_many_concurrent_requests', action: 'retry', meaning: 'too many requests at once' },
   11008: { message: 'already_filled', action: 'refusal', meaning: 'the order is filled' },
   11029: { message: 'invalid_arguments', action: 'refusal', meaning: 'invalid arguments' },
+  11030: {
+    message: 'other_reject',
+    action: 'refusal',
+    meaning: 'rejected for a rarer reason (see data.reason)',
+  },
   11044: { message: 'not_open_order', action: 'refusal', meaning: 'the order is not open' },
   11050: { message: 'bad_request', action: 'refusal', meaning: 'the request cannot be read' },
   11051: {
@@ -142,6 +155,11 @@ export const CODE_TABLE: { readonly [C in KnownErrorCode]: CodeRow } = {
     message: 'subscribe_error_unsubscribed',
     action: 'retry',
     meaning: 'the subscription was dropped by the server',
+  },
+  11054: {
+    message: 'post_only_reject',
+    action: 'refusal',
+    meaning: 'a post-only order with reject_post_only would have taken liquidity',
   },
   11094: { message: 'internal_server_error', action: 'retry', meaning: 'server error' },
   12003: {

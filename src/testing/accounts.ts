@@ -62,6 +62,20 @@ export class AccountRegistry {
     return this.#byClientId.get(clientId);
   }
 
+  /** The main account `subjectId` belongs to (itself when it is one, or unknown). */
+  mainOf(subjectId: number): number {
+    for (const account of this.#byClientId.values()) {
+      if (account.id === subjectId || account.subaccounts.has(subjectId)) return account.id;
+    }
+    return subjectId;
+  }
+
+  /** `true` when `subjectId` is a key's own subject (a main account), not one of its subaccounts. */
+  isMain(subjectId: number): boolean {
+    for (const account of this.#byClientId.values()) if (account.subaccounts.has(subjectId)) return false;
+    return true;
+  }
+
   /** `true` when `subjectId` is the key's own subject or one of its subaccounts. */
   static canActAs(account: ResolvedAccount, subjectId: number): boolean {
     return subjectId === account.id || account.subaccounts.has(subjectId);

@@ -203,6 +203,11 @@ export class Connection implements ConnectionHandle {
     }
     if (this.frozen) return;
     if (method === 'public/test') this.#awaitingTest = false;
+    if (core.platform.maintenance) {
+      this.#reply(id, new RpcFailure(ErrorCode.systemMaintenance).toJSON(), usIn);
+      this.close(CloseCode.maintenance, 'system_maintenance');
+      return;
+    }
 
     const failure = core.faults.takeFailure(method);
     if (failure) {
@@ -229,11 +234,8 @@ export class Connection implements ConnectionHandle {
     }
     const spec = this.#methods.get(method);
     if (!spec) {
-      this.#reply(
-        id,
-        new RpcFailure(ErrorCode.methodNotFound, { reason: `unknown method ${method}` }).toJSON(),
-        usIn,
-      );
+      // Production's -32601 carries no data.
+      this.#reply(id, new RpcFailure(ErrorCode.methodNotFound).toJSON(), usIn);
       return;
     }
     if (spec.private && !session) {

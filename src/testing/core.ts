@@ -5,9 +5,15 @@
  */
 
 import type { AccountRegistry } from './accounts.js';
+import type { Batcher } from './batcher.js';
+import type { ChannelRules } from './channels.js';
 import type { Faults } from './faults.js';
+import type { Balances } from './funds.js';
+import type { InstrumentRegistry } from './instruments/registry.js';
+import type { MarketState } from './market.js';
 import type { NonceStore } from './nonces.js';
 import type { OrderBook } from './orders.js';
+import type { PlatformState } from './platform.js';
 import type { PositionBook } from './positions.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { AuthSession, TokenStore } from './tokens.js';
@@ -63,12 +69,22 @@ export interface EmulatorCore {
   readonly faults: Faults;
   /** Credit pools. */
   readonly rateLimits: RateLimiter;
-  /** Orders. */
+  /** Listed instruments. */
+  readonly instruments: InstrumentRegistry;
+  /** Which channel names exist. */
+  readonly channels: ChannelRules;
+  /** Orders and trades. */
   readonly orders: OrderBook;
   /** Positions built from fills. */
   readonly positions: PositionBook;
-  /** Mark prices set by `setMarkPrice` (market orders fill at them). */
-  readonly markPrices: Map<string, number>;
+  /** Index, mark and last prices. */
+  readonly market: MarketState;
+  /** Balances by subject and currency. */
+  readonly balances: Balances;
+  /** Maintenance and index locks. */
+  readonly platform: PlatformState;
+  /** `100ms` channel batches. */
+  readonly batcher: Batcher;
   /** Used `client_signature` nonces. */
   readonly nonces: NonceStore;
   /** Run-time settings. */
@@ -79,6 +95,8 @@ export interface EmulatorCore {
   micros(): number;
   /** Send a subscription notification; returns how many sockets got it. */
   publish(channel: string, data: unknown, filter?: PublishFilter): number;
+  /** `true` when some open socket is subscribed to `channel`. */
+  hasSubscribers(channel: string): boolean;
   /** Emit an emulator event. */
   emitEvent<K extends keyof EmulatorEvents>(event: K, ...args: EmulatorEvents[K]): void;
   /** `true` when someone listens to `event` (to skip building payloads). */

@@ -1,175 +1,62 @@
 /**
- * `DeribitEmulator`: a local WebSocket server that behaves like Deribit's API v2 (as PROTOCOL.md
- * describes it), with hooks to inject faults and inspect what clients sent.
+ * `DeribitEmulator`: a local WebSocket server that behaves like Deribit's API v2 (as PROTOCOL.md describes it),
+ * with hooks to inject faults, drive the market and the platform, and inspect what clients sent.
+ *
+ * How to extend it (most to least common):
+ * 1. A method Deribit has and the emulator lacks: a handler in `methods/` (params through the helpers of
+ *    `methods/types.ts`, so missing and malformed params answer as production does), listed in `methods/index.ts`.
+ * 2. A test-only behaviour: `emu.addMethod()` in the test.
+ * 3. An instrument: `instruments` option or `emu.addInstrument()`; a channel family: `channels.ts`.
+ * 4. A new fault: state in `faults.ts`, a hook on `EmulatorServer` (`server.ts`), applied in `connection.ts`.
  * @module
  */
 
-import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
-import { AccountRegistry, DEFAULT_ACCOUNT } from './accounts.js';
-import { Connection } from './connection.js';
-import type { ConnectionHandle, CoreSettings, EmulatorCore } from './core.js';
-import { type ChannelRefusal, type FailNextOptions, Faults, type InjectedError } from './faults.js';
-import { ConnectionHub } from './hub.js';
-import { ReceivedLog } from './log.js';
-import { createMethodTable } from './methods/index.js';
-import { canonicalMethod } from './methods/names.js';
-import type { Handler, MethodSpec } from './methods/types.js';
-import { NonceStore } from './nonces.js';
-import { cancelOrders, type FillOptions, fillOpenOrder } from './order-events.js';
-import { OrderBook } from './orders.js';
-import { PositionBook } from './positions.js';
-import { RateLimiter } from './rate-limit.js';
-import { type TokenSettings, TokenStore } from './tokens.js';
-import {
-  CloseCode,
-  type EmulatorEvents,
-  type EmulatorOptions,
-  MAX_FRAME_BYTES,
-  type ReceivedMessage,
-} from './types.js';
+import { createServer, type Server } from 'node:http';
+import type { EmulatedInstrument } from './instruments/catalog.js';
+import { COUNTERPARTY_ID } from './matching.js';
+import { type FillOptions, fillOpenOrder, placeOrder } from './order-actions.js';
+import { publishPortfolio } from './order-events.js';
+import { checkPrice, requireAmount } from './order-rules.js';
+import type { SubjectLimits } from './rate-limit.js';
+import { EmulatorServer, WS_PATH } from './server.js';
+import { CloseCode, type EmulatorOptions } from './types.js';
 
-/** The WebSocket path, as on Deribit. */
-export const WS_PATH = '/ws/api/v2';
-
-/**
- * Frames `ws` reads at all are capped at this or twice `maxFrameBytes`, whichever is larger (bigger frames
- * close the socket with 1009); frames over `maxFrameBytes` are read and answered with -32600.
- */
-const WS_MAX_PAYLOAD = 1024 * 1024;
-/** How long `close()` waits for clients to answer the close frame before severing them. */
-const CLOSE_GRACE_MS = 1000;
-
-const DEFAULTS = {
-  host: '127.0.0.1',
-  port: 0,
-  tokenTtl: 900,
-  refreshTokenTtl: 30 * 24 * 3600,
-  minHeartbeatInterval: 10,
-  testnet: true,
-  maxConnections: 32,
-  maxSessionsPerKey: 16,
-  version: '1.2.26-emulator',
-  receivedLogLimit: 10_000,
-  maxFrameBytes: MAX_FRAME_BYTES,
-} as const;
-
-/** Options of {@link DeribitEmulator.publish}. */
-export interface PublishOptions {
-  /** Deliver only to sockets authenticated as this subject (user id). */
-  readonly subjectId?: number | undefined;
+/** What {@link DeribitEmulator.addLiquidity} rests in the book. */
+export interface LiquidityOrder {
+  readonly instrument_name: string;
+  readonly direction: 'buy' | 'sell';
+  /** On the instrument's tick. */
+  readonly price: number;
+  /** On the instrument's amount grid. */
+  readonly amount: number;
+  readonly label?: string | undefined;
 }
 
-function micros(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+/** Options of {@link DeribitEmulator.maintenance}. */
+export interface MaintenanceOptions {
+  /** How long after the `{maintenance: true}` notice the window starts, ms (default 0: at once). */
+  readonly noticeMs?: number | undefined;
 }
 
 /**
  * A Deribit-compatible WebSocket server for tests. Start with {@link DeribitEmulator.start}; always
- * `await emu.close()`.
- *
- * Events (see {@link EmulatorEvents}): `connection`, `request`, `auth`, `unauthorized`, `rateLimited`,
- * `disconnect`, `logout`, `cancelOnDisconnect`, `heartbeat`.
+ * `await emu.close()`. Server, inspection and fault hooks: see {@link EmulatorServer}.
  */
-export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
-  /** `ws://HOST:PORT/ws/api/v2`. */
-  readonly url: string;
-  /** The bound port. */
-  readonly port: number;
-
-  readonly #server: Server;
-  readonly #wss: WebSocketServer;
-  readonly #core: EmulatorCore;
-  readonly #tokens: TokenStore;
-  readonly #tokenSettings: TokenSettings;
-  readonly #faults: Faults;
-  readonly #methods: Map<string, MethodSpec>;
-  readonly #log: ReceivedLog;
-  readonly #connections = new ConnectionHub();
-  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-  readonly #maxConnections: number;
-  #pendingUpgrades = 0;
-  #nextConnectionId = 1;
-  #closing: Promise<void> | undefined;
-
-  private constructor(server: Server, options: EmulatorOptions) {
-    super();
-    this.#server = server;
-    const address = server.address() as AddressInfo;
-    this.port = address.port;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.url = `ws://${host}:${this.port}${WS_PATH}`;
-    this.#maxConnections = options.maxConnections ?? DEFAULTS.maxConnections;
-    this.#tokenSettings = {
-      tokenTtl: options.tokenTtl ?? DEFAULTS.tokenTtl,
-      refreshTokenTtl: options.refreshTokenTtl ?? DEFAULTS.refreshTokenTtl,
-      maxSessionsPerKey: options.maxSessionsPerKey ?? DEFAULTS.maxSessionsPerKey,
-    };
-    this.#tokens = new TokenStore(this.#tokenSettings);
-    this.#faults = new Faults();
-    this.#methods = createMethodTable();
-    this.#log = new ReceivedLog(options.receivedLogLimit ?? DEFAULTS.receivedLogLimit);
-    const settings: CoreSettings = {
-      version: options.version ?? DEFAULTS.version,
-      testnet: options.testnet ?? DEFAULTS.testnet,
-      minHeartbeatInterval: options.minHeartbeatInterval ?? DEFAULTS.minHeartbeatInterval,
-      maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
-    };
-    const faults = this.#faults;
-    this.#core = {
-      accounts: new AccountRegistry(options.accounts ?? [DEFAULT_ACCOUNT]),
-      tokens: this.#tokens,
-      faults,
-      rateLimits: new RateLimiter(options.rateLimits),
-      orders: new OrderBook(),
-      positions: new PositionBook(),
-      markPrices: new Map(),
-      nonces: new NonceStore(),
-      settings,
-      now: () => Date.now() + faults.clockSkew,
-      micros: () => micros() + faults.clockSkew * 1000,
-      publish: (channel, data, filter) => this.#connections.publish(channel, data, filter),
-      emitEvent: (event, ...args) => {
-        (this as EventEmitter).emit(event, ...args);
-      },
-      hasListeners: (event) => this.listenerCount(event) > 0,
-      record: (entry) => this.#log.push(entry),
-      setTimer: (ms, fn) => {
-        const timer = setTimeout(() => {
-          this.#timers.delete(timer);
-          fn();
-        }, ms);
-        this.#timers.add(timer);
-      },
-      connectionClosed: (connection, code, reason) => this.#onConnectionClosed(connection, code, reason),
-    };
-    this.#wss = new WebSocketServer({
-      noServer: true,
-      perMessageDeflate: false,
-      clientTracking: false,
-      maxPayload: Math.max(WS_MAX_PAYLOAD, 2 * settings.maxFrameBytes),
-    });
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
-      this.#onUpgrade(request, socket, head),
-    );
-  }
-
+export class DeribitEmulator extends EmulatorServer {
   /**
    * Start an emulator and resolve once it listens.
    * @param options See {@link EmulatorOptions}; defaults: `127.0.0.1`, port 0, {@link DEFAULT_ACCOUNT},
-   *   `tokenTtl` 900 s, `minHeartbeatInterval` 10 s, `maxConnections` 32, `maxSessionsPerKey` 16, testnet.
+   *   `tokenTtl` 900 s, `minHeartbeatInterval` 10 s, `maxConnections` 32, `maxSessionsPerKey` 16, testnet,
+   *   Deribit's credit pools, the default instrument catalog and balances.
    */
   static async start(options: EmulatorOptions = {}): Promise<DeribitEmulator> {
-    const server = createServer((_request, response) => {
+    const server: Server = createServer((_request, response) => {
       response.writeHead(426, { 'content-type': 'text/plain', connection: 'close' });
-      response.end('WebSocket only: connect to ' + WS_PATH);
+      response.end(`WebSocket only: connect to ${WS_PATH}`);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? DEFAULTS.port, options.host ?? DEFAULTS.host, () => {
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
@@ -177,269 +64,120 @@ export class DeribitEmulator extends EventEmitter<EmulatorEvents> {
     return new DeribitEmulator(server, options);
   }
 
-  // ---------------------------------------------------------------- lifecycle
+  // ---------------------------------------------------------------- instruments and prices
 
-  #onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => {
-      // A client that vanished mid-handshake: nothing to do.
-    });
-    const path = (request.url ?? '/').split('?')[0];
-    if (this.#closing !== undefined) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    if (path !== WS_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    if (this.#connections.size + this.#pendingUpgrades >= this.#maxConnections) {
-      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    this.#pendingUpgrades += 1;
-    let settled = false;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      this.#pendingUpgrades -= 1;
-    };
-    socket.once('close', settle);
-    this.#wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      settle();
-      socket.off('close', settle);
-      if (this.#closing !== undefined) {
-        ws.terminate();
-        return;
-      }
-      const id = this.#nextConnectionId++;
-      const address = request.socket.remoteAddress ?? 'unknown';
-      const connection = new Connection(id, ws, this.#core, this.#methods, address);
-      this.#connections.add(connection);
-      this.emit('connection', { connectionId: id });
-    });
+  /** List another instrument (or replace one of the same name): orders, channels and market data see it at once. */
+  addInstrument(instrument: EmulatedInstrument): void {
+    this.core.instruments.add(instrument);
   }
 
-  #onConnectionClosed(handle: ConnectionHandle, code: number, reason: string): void {
-    const connection = this.#connections.remove(handle.id);
-    const session = handle.auth;
-    if (!handle.loggedOut && handle.cod.enabled && session) {
-      const scope = handle.cod.scope;
-      const connectionId = scope === 'connection' ? handle.id : undefined;
-      const cancelled = cancelOrders(this.#core, session.subjectId, connectionId, 'cancel_on_disconnect');
-      this.emit('cancelOnDisconnect', {
-        connectionId: handle.id,
-        subjectId: session.subjectId,
-        scope,
-        cancelled: cancelled.length,
-        orderIds: cancelled.map((order) => order.order_id),
-      });
-    }
-    this.#tokens.connectionClosed(handle.id);
-    if (connection) this.emit('disconnect', { connectionId: handle.id, code, reason });
+  /** The listed instrument called `name`, as `public/get_instrument` returns it. */
+  instrument(name: string): EmulatedInstrument | undefined {
+    return this.core.instruments.get(name);
   }
+
+  /** The price market orders on `instrument` fill at, and margins are counted at (default: its index price). */
+  setMarkPrice(instrument: string, price: number): void {
+    this.core.market.setMarkPrice(instrument, price);
+  }
+
+  /** An index price (`btc_usd`, `eth_usd`, `btc_usdc`, …): futures' default mark price and `get_index_price`. */
+  setIndexPrice(index: string, price: number): void {
+    this.core.market.setIndexPrice(index, price);
+  }
+
+  // ---------------------------------------------------------------- orders and money
 
   /**
-   * Close every socket (close frame 1001; sockets that do not answer within 1 s are severed), stop
-   * the server and clear every timer, so the process can exit. Idempotent.
+   * Rest an order in the book from the emulator's counterparty (a subject with no sockets and no money limits):
+   * incoming orders that cross it match it, so one order can fill against several. Validated like an API order.
+   * @returns The resting order, as `get_order_state` would return it.
+   * @throws RpcFailure when the instrument, price or amount would be refused.
    */
-  close(): Promise<void> {
-    this.#closing ??= this.#shutdown();
-    return this.#closing;
-  }
-
-  async #shutdown(): Promise<void> {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    const closed = [...this.#connections.values()].map(
-      (connection) =>
-        new Promise<void>((resolve) => {
-          const onDisconnect = (event: { connectionId: number }): void => {
-            if (event.connectionId !== connection.id) return;
-            this.off('disconnect', onDisconnect);
-            resolve();
-          };
-          this.on('disconnect', onDisconnect);
-          connection.close(CloseCode.shutdown, 'emulator shutdown');
-        }),
-    );
-    if (closed.length > 0) {
-      let grace: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        Promise.all(closed),
-        new Promise<void>((resolve) => {
-          grace = setTimeout(resolve, CLOSE_GRACE_MS);
-        }),
-      ]);
-      clearTimeout(grace);
-      for (const connection of this.#connections.values()) connection.terminate();
-    }
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    this.#wss.close();
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      this.#server.closeAllConnections();
+  addLiquidity(order: LiquidityOrder): Record<string, unknown> {
+    const instrument = this.core.instruments.get(order.instrument_name);
+    if (!instrument) throw new Error(`unknown instrument ${order.instrument_name}`);
+    const { amount, contracts } = requireAmount(instrument, { amount: order.amount });
+    checkPrice(instrument, order.price);
+    const placed = placeOrder(this.core, {
+      subjectId: COUNTERPARTY_ID,
+      connectionId: 0,
+      instrument,
+      fields: {
+        direction: order.direction,
+        instrument_name: instrument.instrument_name,
+        amount,
+        contracts,
+        price: order.price,
+        label: order.label ?? '',
+        order_type: 'limit',
+        time_in_force: 'good_til_cancelled',
+        post_only: false,
+        reduce_only: false,
+        mmp: false,
+      },
     });
+    return { ...placed.order };
   }
-
-  // ---------------------------------------------------------------- notifications
 
   /**
-   * Send `{"method":"subscription","params":{channel,data}}` to every socket subscribed to `channel`.
-   * `user.*` channels reach only sockets whose auth is currently valid; `subjectId` narrows delivery
-   * to sockets authenticated as that subject. Frozen sockets get nothing.
-   * @returns How many sockets it was sent to.
-   */
-  publish(channel: string, data: unknown, options: PublishOptions = {}): number {
-    return this.#connections.publish(channel, data, options);
-  }
-
-  // ---------------------------------------------------------------- inspection
-
-  /** Requests received (newest `receivedLogLimit`, oldest first), secrets redacted. */
-  get received(): readonly ReceivedMessage[] {
-    return this.#log.entries();
-  }
-
-  /** Forget the received-message log. */
-  clearReceived(): void {
-    this.#log.clear();
-  }
-
-  /** Number of open sockets. */
-  get connectionCount(): number {
-    return this.#connections.size;
-  }
-
-  /** Ids of the open sockets, in connection order. */
-  get connectionIds(): number[] {
-    return this.#connections.ids();
-  }
-
-  /** Names of the named sessions `clientId` holds, oldest first. */
-  sessionsOf(clientId: string): string[] {
-    return this.#tokens.sessionsOf(clientId);
-  }
-
-  /** Channels socket `connectionId` is subscribed to (empty when unknown). */
-  channelsOf(connectionId: number): string[] {
-    return [...(this.#connections.get(connectionId)?.channels ?? [])];
-  }
-
-  /** Open orders of a subject (as `private/get_open_orders_by_currency` would list them, all currencies). */
-  openOrders(subjectId: number): ReadonlyArray<Record<string, unknown>> {
-    return this.#core.orders.list(subjectId, () => true).map((order) => ({ ...order }));
-  }
-
-  // ---------------------------------------------------------------- market
-
-  /**
-   * Fill an open order as a counterparty would (the emulator has no matching engine): `amount` (default:
-   * all that is left) at `price` (default: the order's limit price). The order, trade and change
-   * notifications go out on every `user.*` channel family, and the position is updated.
+   * Fill an open order as the counterparty would: `amount` (default: all that is left) at `price` (default: the
+   * order's limit price). Order, trade, change and portfolio notifications go out (on `100ms` channels at the end
+   * of the interval), the public `trades.*` channels get the trade, and the position and balances move. The owner
+   * need not be connected: the fill lands in its history either way.
    * @returns The trade, as `user.trades.*` carries it.
    * @throws Error when `orderId` is not an open order, or `amount` is not in (0, left].
    */
   fill(orderId: string, options: FillOptions = {}): Record<string, unknown> {
-    return { ...fillOpenOrder(this.#core, orderId, options) };
+    return { ...fillOpenOrder(this.core, orderId, options) };
   }
 
-  /** The price market orders on `instrument` fill at (default {@link DEFAULT_MARK_PRICE}). */
-  setMarkPrice(instrument: string, price: number): void {
-    this.#core.markPrices.set(instrument, price);
+  /** Set what `subjectId` holds in `currency` (its portfolio is published). */
+  setBalance(subjectId: number, currency: string, amount: number): void {
+    this.core.balances.set(subjectId, currency, amount);
+    publishPortfolio(this.core, subjectId, [currency]);
   }
 
-  /** The server clock, ms (real clock + skew). */
-  now(): number {
-    return this.#core.now();
+  /** Set a subject's tier: `{ matching?: {rate, burst}, nonMatching?: {rate, burst} }` (reported in `limits`). */
+  setLimits(subjectId: number, limits: SubjectLimits): void {
+    this.core.rateLimits.setLimits(subjectId, limits);
   }
 
-  // ---------------------------------------------------------------- settings and extension
+  // ---------------------------------------------------------------- platform
 
-  /** `expires_in` of tokens issued from now on, seconds. */
-  setTokenTtl(seconds: number): void {
-    this.#tokenSettings.tokenTtl = seconds;
+  /**
+   * A maintenance window of `ms`: `platform_state` subscribers get `{maintenance: true}`, then (after `noticeMs`)
+   * every socket is closed (1012) and every request answered `11051 system_maintenance` (and its socket closed)
+   * until the window ends. Emits `maintenance` `{active: true}` when it starts and `{active: false}` when it ends.
+   */
+  maintenance(ms: number, options: MaintenanceOptions = {}): void {
+    this.core.publish('platform_state', { maintenance: true });
+    const start = (): void => {
+      this.core.platform.setMaintenance(true);
+      this.emit('maintenance', { active: true });
+      this.closeSockets(CloseCode.maintenance, 'system_maintenance');
+      this.core.setTimer(ms, () => {
+        this.core.platform.setMaintenance(false);
+        this.emit('maintenance', { active: false });
+      });
+    };
+    const notice = options.noticeMs ?? 0;
+    if (notice > 0) this.core.setTimer(notice, start);
+    else start();
   }
 
   /**
-   * Add or replace a method. The handler gets `{ params, session, … }` and returns the result (or a
-   * promise of it), or throws `RpcFailure`. `private: true` makes the dispatcher require auth.
+   * Lock (or with `locked: false` unlock) a price index (`btc_usd`, …): `platform_state` gets
+   * `{price_index, locked}`, `public/status` lists it, and order entry on its instruments gets `10019` while
+   * cancels still work.
    */
-  addMethod(method: string, handler: Handler, options: { readonly private?: boolean } = {}): void {
-    const name = canonicalMethod(method);
-    this.#methods.set(name, { private: options.private ?? name.startsWith('private/'), handler });
+  lockIndex(index: string, locked = true): void {
+    if (this.core.platform.lock(index, locked))
+      this.core.publish('platform_state', { price_index: index, locked });
   }
 
-  // ---------------------------------------------------------------- faults
-
-  /** Sever every socket without a close frame (clients see 1006), as a network fault would. */
-  dropConnections(): void {
-    for (const connection of this.#connections.values()) connection.terminate();
-  }
-
-  /**
-   * Send `text` as-is, as one text frame, to every open socket (unless frozen): for testing how a
-   * client copes with frames that are not JSON or not JSON-RPC. Returns the number of sockets sent to.
-   */
-  injectFrame(text: string): number {
-    let sent = 0;
-    for (const connection of this.#connections.values()) if (connection.sendText(text)) sent += 1;
-    return sent;
-  }
-
-  /**
-   * Make every socket open now half-dead: requests are swallowed (still logged), and no responses,
-   * heartbeats or notifications are sent; the sockets stay open. Sockets opened later are unaffected.
-   */
-  freeze(): void {
-    for (const connection of this.#connections.values()) connection.frozen = true;
-  }
-
-  /** Undo {@link freeze}. Swallowed requests stay unanswered. */
-  unfreeze(): void {
-    for (const connection of this.#connections.values()) connection.frozen = false;
-  }
-
-  /**
-   * The next `count` calls of `method` (on any socket) get `error` instead of being handled; with
-   * `{ close: true }` the socket is closed (code 4001) right after the error is sent.
-   */
-  failNext(method: string, count: number, error: InjectedError, options: FailNextOptions = {}): void {
-    this.#faults.failNext(canonicalMethod(method), count, error, options);
-  }
-
-  /** The next `count` `public/auth` calls get `10028 too_many_requests`, then their socket is closed (4029). */
-  rateLimitAuth(count: number): void {
-    this.#faults.rateLimitedAuths = Math.max(0, count);
-  }
-
-  /** Delay every response to `method` by `ms` (the call is handled at once; only the answer waits). */
-  delay(method: string, ms: number): void {
-    this.#faults.delays.set(canonicalMethod(method), ms);
-  }
-
-  /** Remove every {@link delay}. */
-  clearDelays(): void {
-    this.#faults.delays.clear();
-  }
-
-  /** Server clock = real clock + `ms` (affects `public/get_time`, `usIn/usOut` and the signature window). */
-  setClockSkew(ms: number): void {
-    this.#faults.clockSkew = ms;
-  }
-
-  /** Subscribe requests omit these channels from their result (a list or a predicate; `undefined` clears). */
-  refuseChannels(refusal: ChannelRefusal | undefined): void {
-    this.#faults.refuseChannels(refusal);
-  }
-
-  /** Every access token issued so far expires now (refresh tokens keep working). */
-  expireAllTokens(): void {
-    this.#tokens.expireAll();
-  }
-
-  /** Every outstanding refresh token stops working (access tokens live on until they expire). */
-  revokeRefreshTokens(): void {
-    this.#tokens.revokeRefreshTokens();
+  /** Publish `user.lock` `{locked, currency}` to `subjectId`'s sockets (no order is refused for it). */
+  lockUser(subjectId: number, locked: boolean, currency = 'ALL'): void {
+    this.core.publish('user.lock', { locked, currency }, { subjectId });
   }
 }

@@ -88,8 +88,3 @@ export function tokenExpired(): RpcFailure {
 export function forbidden(reason: string): RpcFailure {
   return new RpcFailure(ErrorCode.forbidden, { reason });
 }
-
-/** `-32600 Invalid Request` (a frame that is JSON but not a JSON-RPC request object). */
-export function invalidRequest(reason: string): RpcFailure {
-  return new RpcFailure(ErrorCode.invalidRequest, { reason }, 'Invalid Request');
-}

@@ -7,9 +7,8 @@
  *   no `id`, no `data`, even when the frame holds a readable id;
  * - a binary frame, or text that is not JSON → `-32600 Invalid Request`, no `id`, no `data` (the message
  *   is the emulator's choice: Deribit's for this case is not documented);
- * - JSON that is not an object, or an id that is neither a string nor an integer → `-32600 Invalid
- *   Request`, no `id`, with the emulator's `data.reason`;
- * - a missing/empty `method` → `-32600 Invalid Request` echoing a valid id;
+ * - JSON the server cannot read as a JSON-RPC call (not an object, an id that is neither a string nor an
+ *   integer, a missing or empty `method`) → `11050 bad_request`, no `id`, no `data` (seen on testnet, 2022);
  * - `params` present but not an object (Deribit takes named params only) → `-32602 Invalid params`,
  *   `data.param: 'params'`.
  * A missing `jsonrpc` member is tolerated; a request without `id` is answered with `id: null`.
@@ -18,7 +17,7 @@
 
 import type { RawData } from 'ws';
 import { ErrorCode } from '../errors/codes.js';
-import { invalidParams, invalidRequest, type RpcErrorObject, RpcFailure } from './errors.js';
+import { invalidParams, type RpcErrorObject, RpcFailure } from './errors.js';
 import { canonicalMethod } from './methods/names.js';
 
 /** A JSON-RPC id (`null` when the request has none). */
@@ -73,13 +72,11 @@ export function parseFrame(data: RawData, isBinary: boolean, maxFrameBytes: numb
   } catch {
     return refuse(undefined, { code: ErrorCode.invalidRequest, message: 'Invalid Request' });
   }
-  if (!isRecord(message)) return refuse(undefined, invalidRequest('a request must be a JSON object'));
+  const badRequest = new RpcFailure(ErrorCode.badRequest);
+  if (!isRecord(message)) return refuse(undefined, badRequest);
   const id = readId(message);
-  if (id === undefined) return refuse(undefined, invalidRequest('id must be a string or an integer'));
   const method = message['method'];
-  if (typeof method !== 'string' || method === '') {
-    return refuse(id, invalidRequest('method must be a non-empty string'));
-  }
+  if (id === undefined || typeof method !== 'string' || method === '') return refuse(undefined, badRequest);
   const params = message['params'] ?? {};
   if (!isRecord(params))
     return refuse(id, invalidParams('params', 'params must be an object (named params only)'));

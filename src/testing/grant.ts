@@ -62,8 +62,13 @@ export function parseGrant(text: string | undefined): Grant {
   return { levels, connection, mainaccount, sessionName, keyName, expires, ip };
 }
 
-/** Deribit's text for a grant: every part, sorted alphabetically (as production sorts them). */
-export function formatGrant(grant: Grant): string {
+/**
+ * Deribit's text for a grant: every part, in no fixed order. Production has sent sorted scopes (2022) and unsorted
+ * ones (`block_trade:read connection trade:read_write account:read wallet:read mainaccount`, 2025), so the emulator
+ * starts from the 2025 order and rotates it by `turn` (one more per grant): a client that compares scope strings,
+ * or expects an order, fails against it as it would against production.
+ */
+export function formatGrant(grant: Grant, turn = 0): string {
   const parts: string[] = [];
   for (const [area, level] of grant.levels) if (level !== 'none') parts.push(`${area}:${level}`);
   if (grant.connection) parts.push('connection');
@@ -72,8 +77,30 @@ export function formatGrant(grant: Grant): string {
   if (grant.keyName !== undefined) parts.push(`name:${grant.keyName}`);
   if (grant.expires !== undefined) parts.push(`expires:${grant.expires}`);
   if (grant.ip !== undefined) parts.push(`ip:${grant.ip}`);
-  return parts.sort().join(' ');
+  const rank = (part: string): number => {
+    const index = PRODUCTION_ORDER.indexOf(part.split(':')[0] ?? part);
+    return index < 0 ? PRODUCTION_ORDER.length : index;
+  };
+  parts.sort((a, b) => rank(a) - rank(b));
+  const shift = parts.length === 0 ? 0 : turn % parts.length;
+  return [...parts.slice(shift), ...parts.slice(0, shift)].join(' ');
 }
+
+/** The order of scope parts in a 2025 production `client_credentials` grant. */
+const PRODUCTION_ORDER = [
+  'block_trade',
+  'connection',
+  'session',
+  'trade',
+  'account',
+  'wallet',
+  'mainaccount',
+  'custody',
+  'block_rfq',
+  'name',
+  'expires',
+  'ip',
+];
 
 /** Who a grant is for. */
 export interface GrantFor {

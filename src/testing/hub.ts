@@ -3,9 +3,9 @@
  * @module
  */
 
+import { isUserChannel } from './channels.js';
 import type { Connection } from './connection.js';
 import type { PublishFilter } from './core.js';
-import { isPrivateChannel } from './methods/subscriptions.js';
 import { TokenStore } from './tokens.js';
 
 /** Open sockets by id, in connection order. */
@@ -44,6 +44,12 @@ export class ConnectionHub {
     return this.#connections.values();
   }
 
+  /** `true` when some open socket is subscribed to `channel`. */
+  hasSubscribers(channel: string): boolean {
+    for (const connection of this.#connections.values()) if (connection.channels.has(channel)) return true;
+    return false;
+  }
+
   /**
    * Send a notification to every socket subscribed to `channel`. Private channels (and any channel
    * published with a `subjectId`) reach only sockets whose auth is currently valid, and only that subject's.
@@ -52,7 +58,7 @@ export class ConnectionHub {
   publish(channel: string, data: unknown, filter: PublishFilter | undefined): number {
     let text: string | undefined;
     let delivered = 0;
-    const privateChannel = isPrivateChannel(channel);
+    const privateChannel = isUserChannel(channel);
     const subjectId = filter?.subjectId;
     for (const connection of this.#connections.values()) {
       if (!connection.channels.has(channel)) continue;

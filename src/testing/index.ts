@@ -11,25 +11,47 @@
  */
 
 export { DEFAULT_ACCOUNT, DEFAULT_MAX_SCOPE } from './accounts.js';
-export { DeribitEmulator, type PublishOptions, WS_PATH } from './emulator.js';
+export { MAX_CHANNELS_PER_REQUEST } from './channels.js';
+export { DeribitEmulator, type LiquidityOrder, type MaintenanceOptions } from './emulator.js';
 export { type RpcErrorData, type RpcErrorObject, RpcFailure } from './errors.js';
 export type { ChannelRefusal, FailNextOptions, InjectedError } from './faults.js';
-export type { InstrumentKind } from './instruments.js';
+export { DEFAULT_BALANCES } from './funds.js';
+export {
+  DEFAULT_INSTRUMENTS,
+  type EmulatedInstrument,
+  NEVER_EXPIRES,
+  type TickSizeStep,
+} from './instruments/catalog.js';
+export type { InstrumentKind } from './instruments/names.js';
+export { DEFAULT_MARK_PRICE } from './market.js';
+export type {
+  EmulatedBookSummary,
+  EmulatedOrderBook,
+  EmulatedTicker,
+  EmulatedTickerStats,
+} from './market-data.js';
+export { COUNTERPARTY_ID } from './matching.js';
 export { SIGNATURE_WINDOW_MS } from './methods/auth.js';
-export { DEFAULT_MARK_PRICE } from './methods/orders.js';
-export { MAX_CHANNELS_PER_REQUEST } from './methods/subscriptions.js';
 export type { CallContext, Handler } from './methods/types.js';
-export type { FillOptions } from './order-events.js';
+export type { FillOptions } from './order-actions.js';
 export type { EmulatedOrder, EmulatedTrade } from './orders.js';
+export type { PlatformStatus } from './platform.js';
 export type { EmulatedPosition } from './positions.js';
 export {
+  type AccountLimits,
   type CreditPool,
   DERIBIT_MATCHING_POOL,
   DERIBIT_NON_MATCHING_POOL,
+  DERIBIT_SUBSCRIBE_POOL,
   MATCHING_ENGINE_METHODS,
   type PoolName,
   type RateLimitOptions,
+  SUBSCRIBE_METHODS,
+  type SubjectLimits,
+  type TierLimit,
 } from './rate-limit.js';
+export { EmulatorServer, type PublishOptions, WS_PATH } from './server.js';
+export type { EmulatedAccountSummary, EmulatedPortfolio } from './summary.js';
 export {
   CloseCode,
   type CodScope,

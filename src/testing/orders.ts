@@ -1,22 +1,29 @@
 /**
- * The emulator's order store. Orders belong to a subject and remember the socket that placed them (for
- * connection-scoped cancel-on-disconnect). There is no matching engine: a limit order rests until it is
- * edited, cancelled or filled by the `fill()` hook; a market order fills at once at the mark price.
- * Closed orders are kept, so `private/get_order_state` finds them. Field names are Deribit's.
+ * The emulator's order store: every order of every subject (closed ones are kept, for `get_order_state` and the
+ * order history) and every trade (for `get_user_trades_by_*`). Orders remember the socket that placed them, for
+ * connection-scoped cancel-on-disconnect. Matching lives in `matching.ts`; field names are Deribit's, with the
+ * fields production sends in 2025–2026 (`user_id`, `mmp`, `contracts`, `web`, `api`, `replaced`, `risk_reducing`,
+ * `is_liquidation`; no `max_show`).
  * @module
  */
 
-import { settlementCurrency } from './instruments.js';
+import type { EmulatedInstrument } from './instruments/catalog.js';
+import { marginCurrency } from './instruments/registry.js';
+
+/** Why the emulator cancels an order (Deribit's values). */
+export type CancelReason = 'user_request' | 'cancel_on_disconnect';
 
 /** An order as Deribit returns it (the fields the emulator models). */
 export interface EmulatedOrder {
   order_id: string;
   order_state: 'open' | 'filled' | 'cancelled';
-  order_type: string;
-  time_in_force: string;
+  order_type: 'limit' | 'market';
+  time_in_force: 'good_til_cancelled' | 'good_til_day' | 'fill_or_kill' | 'immediate_or_cancel';
   direction: 'buy' | 'sell';
   instrument_name: string;
   amount: number;
+  /** `amount` in contracts (`amount / contract_size`). */
+  contracts: number;
   filled_amount: number;
   /** Average fill price; 0 before any fill. */
   average_price: number;
@@ -24,41 +31,45 @@ export interface EmulatedOrder {
   price: number | 'market_price';
   label: string;
   post_only: boolean;
-  reject_post_only: boolean;
+  /** Present only when `post_only` is true, as on Deribit. */
+  reject_post_only?: boolean;
   reduce_only: boolean;
-  max_show: number;
   api: boolean;
   web: boolean;
+  mmp: boolean;
   replaced: boolean;
   is_liquidation: boolean;
   risk_reducing: boolean;
+  user_id: number;
   creation_timestamp: number;
   last_update_timestamp: number;
-  /** Set when cancelled: `user_request` or `cancel_on_disconnect`. */
-  cancel_reason?: string;
+  /** Set when cancelled by request or by cancel-on-disconnect. */
+  cancel_reason?: CancelReason;
 }
 
-/** A fill as Deribit reports it on `user.trades.*` and in order results. */
+/** A fill as Deribit reports it on `user.trades.*`, in order results and in `get_user_trades_by_*`. */
 export interface EmulatedTrade {
   trade_id: string;
   trade_seq: number;
   instrument_name: string;
   timestamp: number;
   order_id: string;
-  order_type: string;
+  order_type: EmulatedOrder['order_type'];
+  /** Always `null`, as on Deribit. */
   matching_id: null;
+  /** The side of the user's order. */
   direction: 'buy' | 'sell';
-  tick_direction: number;
+  tick_direction: 0 | 1 | 2 | 3;
   price: number;
-  /** The emulator has no market data: index and mark price are the trade price. */
   index_price: number;
   mark_price: number;
   amount: number;
+  contracts: number;
   fee: number;
   fee_currency: string;
   /** The order's state after this fill. */
   state: EmulatedOrder['order_state'];
-  /** `M` for a resting order filled by the hook, `T` for a market order. */
+  /** `M` when the user's order rested (maker), `T` when it took liquidity. */
   liquidity: 'M' | 'T';
   label: string;
   post_only: boolean;
@@ -66,7 +77,10 @@ export interface EmulatedTrade {
   api: boolean;
   mmp: boolean;
   risk_reducing: boolean;
+  /** `true` when both sides belong to the same main account (two of its subaccounts). */
+  self_trade: boolean;
   profit_loss: number;
+  user_id: number;
 }
 
 /** What `private/buy` / `private/sell` set on a new order. */
@@ -75,38 +89,77 @@ export type OrderFields = Pick<
   | 'direction'
   | 'instrument_name'
   | 'amount'
+  | 'contracts'
   | 'price'
   | 'label'
   | 'order_type'
   | 'time_in_force'
   | 'post_only'
-  | 'reject_post_only'
   | 'reduce_only'
-  | 'max_show'
->;
+  | 'mmp'
+> & { readonly reject_post_only?: boolean | undefined };
 
 /** An order with its owner. */
 export interface StoredOrder {
   readonly order: EmulatedOrder;
   readonly subjectId: number;
+  /** The socket that placed it (`0` for the emulator's own counterparty orders). */
   readonly connectionId: number;
+  /** Placement sequence: time priority in the book. */
+  readonly seq: number;
 }
 
-/** A fill: the order after it, and the trade. */
-export interface Fill {
-  readonly stored: StoredOrder;
+/** A trade with its owner and its place in the history. */
+export interface StoredTrade {
   readonly trade: EmulatedTrade;
+  readonly subjectId: number;
+  /** Position in the whole trade history (both sides of a match have one each). */
+  readonly index: number;
 }
 
-/** Orders of every subject. */
+/** What one side of a match needs to build its trade. */
+export interface FillInput {
+  /** The public trade's id: both sides of a match share it, as on Deribit. */
+  readonly tradeId: number;
+  readonly amount: number;
+  readonly price: number;
+  readonly liquidity: 'M' | 'T';
+  readonly indexPrice: number;
+  readonly markPrice: number;
+  readonly tradeSeq: number;
+  readonly tickDirection: EmulatedTrade['tick_direction'];
+  readonly selfTrade: boolean;
+  readonly now: number;
+}
+
+/** Orders and trades of every subject. */
 export class OrderBook {
   readonly #orders = new Map<string, StoredOrder>();
+  readonly #trades: StoredTrade[] = [];
   #counter = 0;
-  #tradeCounter = 0;
+  #tradeIds = 0;
+  #version = 0;
+
+  /** Grows with every change to any order: the book's `change_id`. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Note a change to the book (placements, edits, cancels and fills call it). */
+  touch(): void {
+    this.#version += 1;
+  }
+
+  /** A new public trade id (shared by the two sides of one fill). */
+  nextTradeId(): number {
+    this.#tradeIds += 1;
+    return this.#tradeIds;
+  }
 
   /** Place an open order. */
-  place(subjectId: number, connectionId: number, fields: OrderFields, now: number): EmulatedOrder {
+  place(subjectId: number, connectionId: number, fields: OrderFields, now: number): StoredOrder {
     this.#counter += 1;
+    const { reject_post_only: rejectPostOnly, ...rest } = fields;
     const order: EmulatedOrder = {
       order_id: `EMU-${this.#counter}`,
       order_state: 'open',
@@ -117,12 +170,16 @@ export class OrderBook {
       replaced: false,
       is_liquidation: false,
       risk_reducing: false,
+      user_id: subjectId,
       creation_timestamp: now,
       last_update_timestamp: now,
-      ...fields,
+      ...rest,
     };
-    this.#orders.set(order.order_id, { order, subjectId, connectionId });
-    return order;
+    if (order.post_only) order.reject_post_only = rejectPostOnly ?? false;
+    const stored: StoredOrder = { order, subjectId, connectionId, seq: this.#counter };
+    this.touch();
+    this.#orders.set(order.order_id, stored);
+    return stored;
   }
 
   /** An order of any subject, open or closed. */
@@ -137,88 +194,86 @@ export class OrderBook {
   }
 
   /** Change amount and price of an open order (`replaced` becomes `true`). */
-  edit(order: EmulatedOrder, amount: number, price: number | undefined, now: number): void {
+  edit(
+    order: EmulatedOrder,
+    amount: number,
+    contracts: number,
+    price: number | undefined,
+    now: number,
+  ): void {
     order.amount = amount;
-    order.max_show = amount;
+    order.contracts = contracts;
     if (price !== undefined) order.price = price;
     order.replaced = true;
     order.last_update_timestamp = now;
+    this.touch();
   }
 
-  /**
-   * Cancel an open order of `subjectId` with `cancel_reason` (none when `undefined`); `undefined` when
-   * there is no such open order.
-   */
-  cancel(
-    subjectId: number,
-    orderId: string,
-    now: number,
-    reason: string | undefined,
-  ): EmulatedOrder | undefined {
-    const stored = this.#orders.get(orderId);
-    if (!stored || stored.subjectId !== subjectId || stored.order.order_state !== 'open') return undefined;
-    return OrderBook.#close(stored.order, now, reason);
-  }
-
-  static #close(order: EmulatedOrder, now: number, reason: string | undefined): EmulatedOrder {
+  /** Close an open order as cancelled (with `cancel_reason` unless `undefined`). */
+  static cancel(order: EmulatedOrder, now: number, reason: CancelReason | undefined): EmulatedOrder {
     order.order_state = 'cancelled';
     if (reason !== undefined) order.cancel_reason = reason;
     order.last_update_timestamp = now;
     return order;
   }
 
-  /** Cancel every open order of `subjectId` (only those placed on `connectionId`, when given). */
+  /** Cancel every open order of `subjectId` that passes `filter`. */
   cancelWhere(
     subjectId: number,
-    connectionId: number | undefined,
+    filter: (stored: StoredOrder) => boolean,
     now: number,
-    reason = 'user_request',
+    reason: CancelReason,
   ): EmulatedOrder[] {
     const cancelled: EmulatedOrder[] = [];
     for (const stored of this.#orders.values()) {
       if (stored.subjectId !== subjectId || stored.order.order_state !== 'open') continue;
-      if (connectionId !== undefined && stored.connectionId !== connectionId) continue;
-      cancelled.push(OrderBook.#close(stored.order, now, reason));
+      if (filter(stored)) cancelled.push(OrderBook.cancel(stored.order, now, reason));
     }
+    if (cancelled.length > 0) this.touch();
     return cancelled;
   }
 
-  /** Fill `amount` of an open order at `price`; the order is `filled` once nothing is left. */
-  fill(stored: StoredOrder, amount: number, price: number, liquidity: 'M' | 'T', now: number): Fill {
+  /** Record a fill of `stored` and return its trade; the order is `filled` once nothing is left. */
+  fill(stored: StoredOrder, instrument: EmulatedInstrument, input: FillInput): EmulatedTrade {
     const order = stored.order;
-    const filled = order.filled_amount + amount;
-    order.average_price = (order.average_price * order.filled_amount + price * amount) / filled;
+    const filled = order.filled_amount + input.amount;
+    order.average_price = (order.average_price * order.filled_amount + input.price * input.amount) / filled;
     order.filled_amount = filled;
-    if (filled >= order.amount) order.order_state = 'filled';
-    order.last_update_timestamp = now;
-    this.#tradeCounter += 1;
+    if (filled >= order.amount - 1e-12) order.order_state = 'filled';
+    order.last_update_timestamp = input.now;
+    this.touch();
+    const index = this.#trades.length + 1;
     const trade: EmulatedTrade = {
-      trade_id: `EMU-T${this.#tradeCounter}`,
-      trade_seq: this.#tradeCounter,
+      trade_id: String(input.tradeId),
+      trade_seq: input.tradeSeq,
       instrument_name: order.instrument_name,
-      timestamp: now,
+      timestamp: input.now,
       order_id: order.order_id,
       order_type: order.order_type,
       matching_id: null,
       direction: order.direction,
-      tick_direction: 0,
-      price,
-      index_price: price,
-      mark_price: price,
-      amount,
+      tick_direction: input.tickDirection,
+      price: input.price,
+      index_price: input.indexPrice,
+      mark_price: input.markPrice,
+      amount: input.amount,
+      contracts: input.amount / instrument.contract_size,
       fee: 0,
-      fee_currency: settlementCurrency(order.instrument_name),
+      fee_currency: marginCurrency(instrument),
       state: order.order_state,
-      liquidity,
+      liquidity: input.liquidity,
       label: order.label,
       post_only: order.post_only,
       reduce_only: order.reduce_only,
       api: order.api,
-      mmp: false,
-      risk_reducing: false,
+      mmp: order.mmp,
+      risk_reducing: order.risk_reducing,
+      self_trade: input.selfTrade,
       profit_loss: 0,
+      user_id: stored.subjectId,
     };
-    return { stored, trade };
+    this.#trades.push({ trade, subjectId: stored.subjectId, index });
+    return trade;
   }
 
   /** Orders of `subjectId` (open ones only unless `all`) that pass `filter`, oldest first. */
@@ -230,5 +285,20 @@ export class OrderBook {
       if (filter(stored.order)) result.push(stored.order);
     }
     return result;
+  }
+
+  /** Open orders of every subject on `instrument`, in time priority. */
+  resting(instrument: string): StoredOrder[] {
+    const result: StoredOrder[] = [];
+    for (const stored of this.#orders.values()) {
+      if (stored.order.instrument_name === instrument && stored.order.order_state === 'open')
+        result.push(stored);
+    }
+    return result;
+  }
+
+  /** Trades of `subjectId` that pass `filter`, oldest first. */
+  trades(subjectId: number, filter: (stored: StoredTrade) => boolean): StoredTrade[] {
+    return this.#trades.filter((stored) => stored.subjectId === subjectId && filter(stored));
   }
 }

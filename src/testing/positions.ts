@@ -1,11 +1,13 @@
 /**
- * Positions built from the emulator's fills, in Deribit's field names (`private/get_positions`,
- * `user.changes.*`). The emulator does not price anything: margins and profit/loss are 0, and mark and
- * index price are the last fill price.
+ * Positions built from the emulator's fills, in Deribit's field names (`private/get_positions`, `user.changes.*`).
+ * Margins are computed by `funds.ts` from the mark price; profit and loss, funding and liquidation prices are not
+ * modelled (0, or `null` for `estimated_liquidation_price`, which production also sends as `null`).
  * @module
  */
 
-import { type InstrumentKind, kindOf } from './instruments.js';
+import type { EmulatedInstrument } from './instruments/catalog.js';
+import type { InstrumentKind } from './instruments/names.js';
+import { isInverse } from './instruments/registry.js';
 import type { EmulatedTrade } from './orders.js';
 
 /** A position as Deribit returns it (the fields the emulator models). */
@@ -29,46 +31,71 @@ export interface EmulatedPosition {
   total_profit_loss: number;
   /** Futures only: size in the base currency. */
   size_currency?: number;
+  /** Futures only. */
+  leverage?: number;
+  /** Perpetuals only. */
+  interest_value?: number;
+  /** Perpetuals only. */
+  realized_funding?: number;
+  /** Futures only; `null` when there is no liquidation price (flat, or not modelled). */
+  estimated_liquidation_price?: number | null;
 }
 
 /** Positions of every subject. */
 export class PositionBook {
   readonly #positions = new Map<number, Map<string, EmulatedPosition>>();
 
-  /** Apply a fill of `subjectId`; returns the updated position. */
-  apply(subjectId: number, trade: EmulatedTrade): EmulatedPosition {
+  /** The signed size of `subjectId` on `instrument` (0 when it has none). */
+  size(subjectId: number, instrument: string): number {
+    return this.#positions.get(subjectId)?.get(instrument)?.size ?? 0;
+  }
+
+  /** Apply a fill of `subjectId` (spot fills make no position: they move balances); returns the position. */
+  apply(
+    subjectId: number,
+    trade: EmulatedTrade,
+    instrument: EmulatedInstrument,
+  ): EmulatedPosition | undefined {
+    if (instrument.kind === 'spot') return undefined;
     let own = this.#positions.get(subjectId);
     if (!own) {
       own = new Map();
       this.#positions.set(subjectId, own);
     }
-    const instrument = trade.instrument_name;
-    const position = own.get(instrument) ?? PositionBook.#empty(instrument);
-    own.set(instrument, position);
+    const name = trade.instrument_name;
+    const position = own.get(name) ?? PositionBook.#empty(instrument);
+    own.set(name, position);
     const signed = trade.direction === 'buy' ? trade.amount : -trade.amount;
     const size = position.size + signed;
-    if (size === 0) position.average_price = 0;
+    if (Math.abs(size) < 1e-12) position.average_price = 0;
     else if (Math.sign(size) !== Math.sign(position.size)) position.average_price = trade.price;
     else if (Math.abs(size) > Math.abs(position.size)) {
       position.average_price =
         (position.average_price * Math.abs(position.size) + trade.price * trade.amount) / Math.abs(size);
     }
-    position.size = size;
-    position.direction = size > 0 ? 'buy' : size < 0 ? 'sell' : 'zero';
-    position.mark_price = trade.price;
-    position.index_price = trade.price;
-    // Inverse futures (BTC-PERPETUAL) count in USD; linear ones (BTC_USDC-PERPETUAL) in the base currency.
-    const inverse = position.kind === 'future' && !instrument.includes('_');
-    const baseSize = inverse ? size / trade.price : size;
-    position.delta = baseSize;
-    if (position.kind === 'future') position.size_currency = baseSize;
+    position.size = Math.abs(size) < 1e-12 ? 0 : size;
+    position.direction = position.size > 0 ? 'buy' : position.size < 0 ? 'sell' : 'zero';
     return position;
   }
 
-  static #empty(instrument: string): EmulatedPosition {
-    return {
-      instrument_name: instrument,
-      kind: kindOf(instrument),
+  /** Refresh the price-derived fields of `position` at `mark` and `index`. */
+  static reprice(
+    position: EmulatedPosition,
+    instrument: EmulatedInstrument,
+    mark: number,
+    index: number,
+  ): void {
+    position.mark_price = mark;
+    position.index_price = index;
+    const baseSize = isInverse(instrument) ? position.size / mark : position.size;
+    position.delta = baseSize;
+    if (instrument.kind === 'future') position.size_currency = baseSize;
+  }
+
+  static #empty(instrument: EmulatedInstrument): EmulatedPosition {
+    const position: EmulatedPosition = {
+      instrument_name: instrument.instrument_name,
+      kind: instrument.kind,
       direction: 'zero',
       size: 0,
       average_price: 0,
@@ -83,6 +110,15 @@ export class PositionBook {
       realized_profit_loss: 0,
       total_profit_loss: 0,
     };
+    if (instrument.kind === 'future') {
+      position.leverage = instrument.max_leverage ?? 50;
+      position.estimated_liquidation_price = null;
+      if (instrument.settlement_period === 'perpetual') {
+        position.interest_value = 0;
+        position.realized_funding = 0;
+      }
+    }
+    return position;
   }
 
   /** Positions of `subjectId` (every instrument it has traded) that pass `filter`. */

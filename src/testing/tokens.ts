@@ -109,6 +109,8 @@ export class TokenStore {
   readonly #byConnection = new Map<number, Set<AuthSession>>();
   readonly #settings: TokenSettings;
   #sidCounter = 0;
+  /** Grants issued: each one's scope text is ordered differently (see `formatGrant`). */
+  #grants = 0;
 
   /** @param settings Live settings object (mutations apply to tokens issued later). */
   constructor(settings: TokenSettings) {
@@ -121,7 +123,8 @@ export class TokenStore {
    * Creating a named session beyond the budget evicts the key's oldest one silently.
    */
   issue(input: IssueInput): IssuedTokens {
-    const scopeText = formatGrant(input.scope);
+    this.#grants += 1;
+    const scopeText = formatGrant(input.scope, this.#grants);
     let session: AuthSession | undefined;
     const name = input.scope.sessionName;
     if (name !== undefined) {

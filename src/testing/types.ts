@@ -3,6 +3,7 @@
  * @module
  */
 
+import type { EmulatedInstrument } from './instruments/catalog.js';
 import type { PoolName, RateLimitOptions } from './rate-limit.js';
 
 /** One API key the emulator accepts. */
@@ -59,11 +60,19 @@ export interface EmulatorOptions {
   readonly maxFrameBytes?: number | undefined;
   /**
    * Deribit's credit-based rate limits (default: Deribit's documented defaults, see `rate-limit.ts`): the
-   * non-matching-engine pool (500 credits a request, 50,000 max, 10,000/s refill) and the default-tier
-   * matching-engine pool (burst 20, 5/s). Past a pool: `10028 too_many_requests`, then the socket closes
-   * (4029). `false` disables both (benchmarks); `{ nonMatching: false }` or `{ matching: false }` one.
+   * non-matching-engine pool (500 credits a request, 50,000 max, 10,000/s refill), the default-tier
+   * matching-engine pool (burst 20, 5/s) and the subscribe pool (burst 10, ~3.3/s); `tiers` sets particular
+   * subjects' tiers. Past a pool: `10028 too_many_requests`, then the socket closes (4029). `false` disables all
+   * (benchmarks); `{ nonMatching: false }`, `{ matching: false }` or `{ subscribe: false }` one.
    */
   readonly rateLimits?: RateLimitOptions | false | undefined;
+  /**
+   * Instruments to list besides the default catalog (`DEFAULT_INSTRUMENTS`: BTC and ETH perpetuals, a dated BTC
+   * future, BTC options, BTC_USDC-PERPETUAL and BTC_USDC); one with a catalog name replaces it.
+   */
+  readonly instruments?: readonly EmulatedInstrument[] | undefined;
+  /** What every subject holds at the start, by currency (default `DEFAULT_BALANCES`: 100 BTC, 1,000 ETH, …). */
+  readonly balances?: Readonly<Record<string, number>> | undefined;
 }
 
 /** How a request arrived, as recorded in {@link ReceivedMessage.auth}. */
@@ -138,6 +147,8 @@ export interface EmulatorEvents {
   unauthorized: [{ readonly connectionId: number; readonly method: string; readonly reason: string }];
   /** A request found its credit pool empty: it got `10028 too_many_requests` and its socket is closing. */
   rateLimited: [{ readonly connectionId: number; readonly method: string; readonly pool: PoolName }];
+  /** A maintenance window started (`active: true`, sockets are closing) or ended. */
+  maintenance: [{ readonly active: boolean }];
   /** A heartbeat notification was sent (`type` `'heartbeat'` or `'test_request'`). */
   heartbeat: [{ readonly connectionId: number; readonly type: 'heartbeat' | 'test_request' }];
 }
@@ -161,4 +172,6 @@ export const CloseCode = {
   fault: 4001,
   /** Out of rate-limit credits, or `rateLimitAuth()`: `10028 too_many_requests`, then the socket is closed. */
   rateLimited: 4029,
+  /** `maintenance()`: Deribit's close code is not documented; 1012 is WebSocket's "service restart". */
+  maintenance: 1012,
 } as const;

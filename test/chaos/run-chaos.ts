@@ -13,7 +13,12 @@ import {
   RpcError,
   SessionClosedError,
 } from '../../src/index.js';
-import { DEFAULT_ACCOUNT, DeribitEmulator } from '../../src/testing/index.js';
+import {
+  DEFAULT_ACCOUNT,
+  DEFAULT_INSTRUMENTS,
+  DeribitEmulator,
+  type EmulatedInstrument,
+} from '../../src/testing/index.js';
 
 /** What a chaos run saw. Every list should be empty and every count positive. */
 export interface ChaosReport {
@@ -116,7 +121,15 @@ export async function runChaos(
 
   // The chaos run is about drops and refreshes: its call loops (thousands of calls over 20 s, far above
   // Deribit's 20 requests/s) would only measure the credit pools, so it runs without rate limits.
-  const emu = await DeribitEmulator.start({ tokenTtl: 3, minHeartbeatInterval: 0.5, rateLimits: false });
+  // Its channels are on made-up instruments (CHAOS-0, …): listed, so the emulator serves them as Deribit would.
+  const perpetual = DEFAULT_INSTRUMENTS[0] as EmulatedInstrument;
+  const instruments = Array.from({ length: 8 }, (_, i) => ({ ...perpetual, instrument_name: `CHAOS-${i}` }));
+  const emu = await DeribitEmulator.start({
+    tokenTtl: 3,
+    minHeartbeatInterval: 0.5,
+    rateLimits: false,
+    instruments,
+  });
   const timersBefore = activeCount('Timeout');
   const socketsBefore = activeCount('TCPSocketWrap');
   const unauthenticatedPrivateCalls: string[] = [];

@@ -26,7 +26,7 @@ describe('authentication', () => {
       client_id: DEFAULT_ACCOUNT.clientId,
     });
     expect(auth?.params['client_secret']).toBeUndefined();
-    const summary = await session.call('private/get_account_summary', { currency: 'BTC' });
+    const summary = await session.call('private/get_account_summary', { currency: 'BTC', extended: true });
     expect(summary.id).toBe(DEFAULT_ACCOUNT.id);
   });
 
@@ -156,7 +156,7 @@ describe('authentication', () => {
     emu.delay('public/auth', 100);
     const session = h.session();
     const connecting = session.connect();
-    const early = session.call('private/get_account_summary', { currency: 'BTC' });
+    const early = session.call('private/get_account_summary', { currency: 'BTC', extended: true });
     await connecting;
     await expect(early).resolves.toMatchObject({ id: DEFAULT_ACCOUNT.id });
     const summary = emu.received.find((m) => m.method === 'private/get_account_summary');

@@ -18,10 +18,14 @@ describe('fork', () => {
     expect(child.state).toBe('authenticated');
     expect(child.scope?.sessionName).toBe('strategy-a');
     expect(emu.connectionCount).toBe(2);
-    await expect(child.call('private/get_account_summary', { currency: 'BTC' })).resolves.toMatchObject({
+    await expect(
+      child.call('private/get_account_summary', { currency: 'BTC', extended: true }),
+    ).resolves.toMatchObject({
       id: DEFAULT_ACCOUNT.id,
     });
-    await expect(parent.call('private/get_account_summary', { currency: 'BTC' })).resolves.toMatchObject({
+    await expect(
+      parent.call('private/get_account_summary', { currency: 'BTC', extended: true }),
+    ).resolves.toMatchObject({
       id: DEFAULT_ACCOUNT.id,
     });
     expect(parent.children).toEqual([child]);
@@ -114,10 +118,14 @@ describe('exchange', () => {
     const sub = await parent.exchange(subjectId, { sessionName: 'sub-a' });
     h.sessions.push(sub);
     expect(await exchanged).toEqual({ subjectId });
-    await expect(sub.call('private/get_account_summary', { currency: 'BTC' })).resolves.toMatchObject({
+    await expect(
+      sub.call('private/get_account_summary', { currency: 'BTC', extended: true }),
+    ).resolves.toMatchObject({
       id: subjectId,
     });
-    await expect(parent.call('private/get_account_summary', { currency: 'BTC' })).resolves.toMatchObject({
+    await expect(
+      parent.call('private/get_account_summary', { currency: 'BTC', extended: true }),
+    ).resolves.toMatchObject({
       id: DEFAULT_ACCOUNT.id,
     });
     expect(sub.scope?.sessionName).toBe('sub-a');
@@ -134,7 +142,9 @@ describe('exchange', () => {
     const back = nextEvent(sub, 'authenticated');
     emu.dropConnections();
     await back;
-    await expect(sub.call('private/get_account_summary', { currency: 'BTC' })).resolves.toMatchObject({
+    await expect(
+      sub.call('private/get_account_summary', { currency: 'BTC', extended: true }),
+    ).resolves.toMatchObject({
       id: subjectId,
     });
   });

@@ -75,7 +75,7 @@ describe('typed calls against the emulator', () => {
     await h.start();
     const session = h.session();
     await session.connect();
-    const summary = await session.call('private/get_account_summary', { currency: 'ETH' });
+    const summary = await session.call('private/get_account_summary', { currency: 'ETH', extended: true });
     expect(summary.currency).toBe('ETH');
     expect(summary.equity).toBeTypeOf('number');
     expect(summary.available_funds).toBeLessThanOrEqual(summary.equity);

@@ -26,7 +26,9 @@ describe('orders and account', () => {
     await fx.start();
     const client = await fx.client();
     await login(client);
-    expect(ok(await client.call('private/get_account_summary', { currency: 'ETH' }))).toMatchObject({
+    expect(
+      ok(await client.call('private/get_account_summary', { currency: 'ETH', extended: true })),
+    ).toMatchObject({
       id: DEFAULT_ACCOUNT.id,
       currency: 'ETH',
       equity: expect.any(Number),
@@ -72,7 +74,7 @@ describe('orders and account', () => {
     expect(ok(await client.call('private/cancel_all'))).toBe(1);
     expect(ok(await client.call('private/get_open_orders_by_currency', { currency: 'ETH' }))).toEqual([]);
     expect(
-      fails(await client.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 1 }), -32602).data,
+      fails(await client.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10 }), -32602).data,
     ).toMatchObject({ param: 'price' });
   });
 

@@ -88,7 +88,7 @@ describe('envelope', () => {
     expect(ok(await client.call('public/hello', { client_name: 't', client_version: '1' }))).toEqual({
       version: '9.9.9',
     });
-    expect(ok(await client.call('public/status'))).toEqual({ locked: 'false', locked_currencies: [] });
+    expect(ok(await client.call('public/status'))).toEqual({ locked: 'false', locked_indices: [] });
     expect(ok(await client.call('public/test'))).toEqual({ version: '9.9.9' });
     const error = fails(
       await client.call('public/test', { expected_result: 'exception' }),

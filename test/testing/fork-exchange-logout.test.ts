@@ -5,7 +5,7 @@ import { type AuthResult, credentials, fails, login, ok, useEmulator } from '../
 import { refusalReasons, refused } from '../helpers/refusals.js';
 
 const fx = useEmulator();
-const summary = { currency: 'BTC' };
+const summary = { currency: 'BTC', extended: true };
 const [subA] = DEFAULT_ACCOUNT.subaccounts;
 
 describe('public/exchange_token', () => {

@@ -5,10 +5,11 @@ import {
   DEFAULT_ACCOUNT,
   DERIBIT_MATCHING_POOL,
   DERIBIT_NON_MATCHING_POOL,
+  DERIBIT_SUBSCRIBE_POOL,
   type DeribitEmulator,
 } from '../../src/testing/index.js';
 import { RateLimiter } from '../../src/testing/rate-limit.js';
-import { login, ok, useEmulator } from '../helpers/emulator-fixture.js';
+import { credentials as credentialsFor, login, ok, useEmulator } from '../helpers/emulator-fixture.js';
 import type { Envelope, RawClient } from '../helpers/raw-client.js';
 
 const fx = useEmulator();
@@ -95,9 +96,19 @@ describe('rate-limit credits (Deribit defaults)', () => {
     const summary = ok<{ limits: unknown }>(
       await client.call('private/get_account_summary', { currency: 'BTC' }),
     );
+    // Production's nested shape (testnet capture, 2025).
     expect(summary.limits).toEqual({
+      limits_per_currency: false,
       non_matching_engine: { rate: 20, burst: 100 },
-      matching_engine: { rate: 5, burst: 20 },
+      matching_engine: {
+        trading: { total: { rate: 5, burst: 20 } },
+        spot: { rate: 5, burst: 20 },
+        cancel_all: { rate: 5, burst: 20 },
+        maximum_quotes: { rate: 500, burst: 500 },
+        maximum_mass_quotes: { rate: 10, burst: 10 },
+        guaranteed_mass_quotes: { rate: 2, burst: 2 },
+        block_rfq_maker: { rate: 10, burst: 20 },
+      },
     });
   });
 
@@ -123,6 +134,72 @@ describe('rate-limit credits (Deribit defaults)', () => {
     });
     expect(answer.error?.code).toBe(ErrorCode.tooManyRequests);
     expect((await client.closed).code).toBe(CloseCode.rateLimited);
+  });
+});
+
+describe('tiers per subaccount and the subscribe pool', () => {
+  const tradingTotal = async (client: RawClient): Promise<unknown> =>
+    ok<{ limits: { matching_engine: { trading: { total: unknown } } } }>(
+      await client.call('private/get_account_summary', { currency: 'BTC' }),
+    ).limits.matching_engine.trading.total;
+
+  it('a tier set by option or setLimits is what limits reports and what the pool enforces, per subject', async () => {
+    const [subA, subB] = DEFAULT_ACCOUNT.subaccounts;
+    const emu = await fx.start({ rateLimits: { tiers: { [subA]: { matching: { rate: 1, burst: 3 } } } } });
+    const mainAuth = await (async () => {
+      const main = await fx.client();
+      return { client: main, tokens: await login(main, { ...credentialsFor(), scope: 'session:main' }) };
+    })();
+    const onSub = async (subjectId: number): Promise<RawClient> => {
+      const client = await fx.client();
+      const exchanged = ok<{ refresh_token: string }>(
+        await mainAuth.client.call('public/exchange_token', {
+          refresh_token: mainAuth.tokens.refresh_token,
+          subject_id: subjectId,
+          scope: `session:s${subjectId}`,
+        }),
+      );
+      await login(client, { grant_type: 'refresh_token', refresh_token: exchanged.refresh_token });
+      return client;
+    };
+    const a = await onSub(subA);
+    expect(await tradingTotal(a)).toEqual({ rate: 1, burst: 3 });
+    const answers = await burst(a, 5, 'private/buy', order);
+    expect(answers.slice(0, 3).every((envelope) => envelope.result !== undefined)).toBe(true);
+    expect(answers[3]?.error?.code).toBe(ErrorCode.tooManyRequests);
+    // Another subaccount keeps the default tier; setLimits raises it.
+    const b = await onSub(subB);
+    expect(await tradingTotal(b)).toEqual({ rate: 5, burst: 20 });
+    emu.setLimits(subB, { matching: { rate: 100, burst: 40 }, nonMatching: { rate: 50, burst: 200 } });
+    const limits = ok<{ limits: { non_matching_engine: unknown } }>(
+      await b.call('private/get_account_summary', { currency: 'BTC' }),
+    ).limits;
+    expect(limits.non_matching_engine).toEqual({ rate: 50, burst: 200 });
+    // The bucket keeps what it held (20 minus nothing spent), up to the new size.
+    expect(
+      (await burst(b, 20, 'private/buy', order)).every((envelope) => envelope.result !== undefined),
+    ).toBe(true);
+  });
+
+  it('subscribe calls draw 3,000 from 30,000 (a burst of 10), not from the non-matching pool', async () => {
+    const emu = await fx.start();
+    const pools = poolEvents(emu);
+    const client = await fx.client();
+    await login(client);
+    const channels = ['ticker.BTC-PERPETUAL.100ms'];
+    const answers = await burst(client, 12, 'public/subscribe', { channels });
+    expect(answers.slice(0, 10).every((envelope) => envelope.result !== undefined)).toBe(true);
+    expect(answers[10]?.error).toEqual({ code: ErrorCode.tooManyRequests, message: 'too_many_requests' });
+    expect((await client.closed).code).toBe(CloseCode.rateLimited);
+    expect(pools).toEqual(['public/subscribe:subscribe']);
+    expect(DERIBIT_SUBSCRIBE_POOL).toEqual({ cost: 3_000, max: 30_000, refillPerSecond: 10_000 });
+  });
+
+  it('a disabled pool reports a limit high enough that a pacing client never waits', async () => {
+    await fx.start({ rateLimits: false });
+    const client = await fx.client();
+    await login(client);
+    expect(await tradingTotal(client)).toEqual({ rate: 1_000_000, burst: 1_000_000 });
   });
 });
 

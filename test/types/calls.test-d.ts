@@ -8,9 +8,13 @@ import type {
   AccountSummary,
   AuthResult,
   BookChange,
+  BookSummary,
   DeribitSession,
   GroupedBook,
+  IndexPrice,
+  Instrument,
   Order,
+  OrderBook,
   OrderState,
   PlaceOrderResult,
   Portfolio,
@@ -19,6 +23,7 @@ import type {
   Ticker,
   UserChanges,
   UserTrade,
+  UserTradesResult,
 } from '../../src/index.js';
 
 export async function typedResults(session: DeribitSession): Promise<void> {
@@ -88,9 +93,63 @@ export async function authFamily(session: DeribitSession): Promise<void> {
   expectTypeOf(session.call('private/logout', { invalidate_token: false })).toEqualTypeOf<Promise<never>>();
 }
 
+export async function marketDataAndHistory(session: DeribitSession): Promise<void> {
+  expectTypeOf(await session.call('public/get_instruments', { currency: 'BTC' })).toEqualTypeOf<
+    readonly Instrument[]
+  >();
+  expectTypeOf(
+    await session.call('public/get_instrument', { instrument_name: 'BTC-PERPETUAL' }),
+  ).toEqualTypeOf<Instrument>();
+  const ticker = await session.call('public/ticker', { instrument_name: 'BTC-PERPETUAL' });
+  expectTypeOf(ticker.stats.volume).toEqualTypeOf<number | null>();
+  expectTypeOf(ticker.estimated_delivery_price).toEqualTypeOf<number | 'expired'>();
+  expectTypeOf(
+    await session.call('public/get_order_book', { instrument_name: 'BTC-PERPETUAL', depth: 10 }),
+  ).toEqualTypeOf<OrderBook>();
+  expectTypeOf(
+    await session.call('public/get_index_price', { index_name: 'btc_usd' }),
+  ).toEqualTypeOf<IndexPrice>();
+  expectTypeOf(await session.call('public/get_book_summary_by_currency', { currency: 'BTC' })).toEqualTypeOf<
+    readonly BookSummary[]
+  >();
+  expectTypeOf(await session.call('public/hello', { client_name: 'a', client_version: '1' })).toEqualTypeOf<{
+    readonly version: string;
+  }>();
+  const trades = await session.call('private/get_user_trades_by_instrument', {
+    instrument_name: 'BTC-PERPETUAL',
+    start_seq: 10,
+    sorting: 'asc',
+  });
+  expectTypeOf(trades).toEqualTypeOf<UserTradesResult>();
+  expectTypeOf(trades.trades[0]?.self_trade).toEqualTypeOf<boolean | undefined>();
+  expectTypeOf(
+    await session.call('private/get_user_trades_by_currency', {
+      currency: 'BTC',
+      start_timestamp: 1,
+      count: 1000,
+    }),
+  ).toEqualTypeOf<UserTradesResult>();
+  expectTypeOf(
+    await session.call('private/get_order_history_by_currency', { currency: 'BTC', include_unfilled: true }),
+  ).toEqualTypeOf<readonly Order[]>();
+  expectTypeOf(
+    await session.call('private/get_order_history_by_instrument', {
+      instrument_name: 'BTC-PERPETUAL',
+      offset: 20,
+    }),
+  ).toEqualTypeOf<readonly Order[]>();
+  expectTypeOf(
+    await session.call('private/get_order_state_by_label', { currency: 'BTC', label: 'mm' }),
+  ).toEqualTypeOf<readonly Order[]>();
+  // @ts-expect-error start_seq is a number
+  await session.call('private/get_user_trades_by_instrument', { instrument_name: 'X', start_seq: '1' });
+}
+
 export async function untypedMethodsStayOpen(session: DeribitSession, method: string): Promise<void> {
-  expectTypeOf(await session.call('public/get_instruments', { currency: 'BTC' })).toBeUnknown();
-  expectTypeOf(await session.call('public/hello')).toBeUnknown();
+  expectTypeOf(await session.call('public/get_currencies')).toBeUnknown();
+  expectTypeOf(
+    await session.call('public/get_last_trades_by_instrument', { instrument_name: 'X' }),
+  ).toBeUnknown();
   expectTypeOf(await session.call(method, { anything: [1, 2] })).toBeUnknown();
   // Widening a typed name is the escape hatch for params the map does not describe.
   expectTypeOf(await session.call('private/cancel_all' as string, { detailed: true })).toBeUnknown();

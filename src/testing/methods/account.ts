@@ -4,23 +4,15 @@
  */
 
 import { invalidParams } from '../errors.js';
-import { type CallContext, type MethodSpec, requireLevel, requireString } from './types.js';
+import { accountSummaryOf } from '../summary.js';
+import { type CallContext, type MethodSpec, optionalBoolean, requireLevel, requireString } from './types.js';
 
+/** `private/get_account_summary {currency, extended?}`: production's field set, `limits` in its nested shape. */
 function accountSummary(ctx: CallContext): unknown {
   const session = requireLevel(ctx, 'account', 'read');
   const currency = requireString(ctx.params, 'currency');
-  return {
-    id: session.subjectId,
-    currency,
-    equity: 100,
-    balance: 100,
-    available_funds: 100,
-    margin_balance: 100,
-    initial_margin: 0,
-    maintenance_margin: 0,
-    system_name: `emulator_${session.subjectId}`,
-    limits: ctx.core.rateLimits.limits,
-  };
+  const extended = optionalBoolean(ctx.params, 'extended') ?? false;
+  return accountSummaryOf(ctx.core, session.subjectId, currency, extended);
 }
 
 /** `private/enable_cancel_on_disconnect` and `private/disable_…`: `scope` is `connection` (default) or `account`. */

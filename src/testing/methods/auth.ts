@@ -44,7 +44,8 @@ function authResult(tokens: IssuedTokens, state: string | undefined): Record<str
 
 function knownAccount(ctx: CallContext, clientId: string): ResolvedAccount {
   const account = ctx.core.accounts.get(clientId);
-  if (!account) throw new RpcFailure(ErrorCode.invalidCredentials, { reason: 'unknown client_id' });
+  // Production's 13004 is `{"code":13004,"message":"invalid_credentials"}`: no data, whatever was wrong.
+  if (!account) throw new RpcFailure(ErrorCode.invalidCredentials);
   return account;
 }
 
@@ -111,7 +112,7 @@ async function auth(ctx: CallContext): Promise<unknown> {
       const secret = requireString(params, 'client_secret');
       const account = knownAccount(ctx, clientId);
       if (account.clientSecret !== secret) {
-        throw new RpcFailure(ErrorCode.invalidCredentials, { reason: 'invalid client_secret' });
+        throw new RpcFailure(ErrorCode.invalidCredentials);
       }
       tokens = issueForAccount(ctx, account, scope, true);
     } else {

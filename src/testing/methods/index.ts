@@ -5,6 +5,9 @@
 
 import { accountMethods } from './account.js';
 import { authMethods } from './auth.js';
+import { historyMethods } from './history.js';
+import { marketMethods } from './market.js';
+import { orderQueryMethods } from './order-queries.js';
 import { orderMethods } from './orders.js';
 import { publicMethods } from './public.js';
 import { subscriptionMethods } from './subscriptions.js';
@@ -19,5 +22,8 @@ export function createMethodTable(): Map<string, MethodSpec> {
     ...subscriptionMethods,
     ...accountMethods,
     ...orderMethods,
+    ...orderQueryMethods,
+    ...historyMethods,
+    ...marketMethods,
   ]);
 }

@@ -35,5 +35,8 @@ export const publicMethods: ReadonlyArray<readonly [string, MethodSpec]> = [
   ['public/test', { private: false, handler: test }],
   ['public/get_time', { private: false, handler: (ctx) => ctx.core.now() }],
   ['public/hello', { private: false, handler: (ctx) => ({ version: ctx.core.settings.version }) }],
-  ['public/status', { private: false, handler: () => ({ locked: 'false', locked_currencies: [] }) }],
+  [
+    'public/status',
+    { private: false, handler: (ctx) => ctx.core.platform.status(ctx.core.instruments.indices()) },
+  ],
 ];

@@ -4,13 +4,10 @@
  */
 
 import { ErrorCode } from '../../errors/codes.js';
-import { isPrivateChannel, MAX_CHANNELS_PER_REQUEST } from '../../subscriptions/channels.js';
+import { MAX_CHANNELS_PER_REQUEST } from '../channels.js';
 import { invalidParams, RpcFailure } from '../errors.js';
 import { hasLevel } from '../grant.js';
 import { type CallContext, type MethodSpec, optionalString, requireArray } from './types.js';
-
-// The client and the emulator share one definition of private channels and of the per-request limit.
-export { isPrivateChannel, MAX_CHANNELS_PER_REQUEST };
 
 const WHITESPACE = /\s/;
 
@@ -53,10 +50,11 @@ function channelsParam(ctx: CallContext): readonly unknown[] {
 }
 
 /**
- * Subscribe; the result lists the channels actually subscribed. Omitted: non-strings, empty or
- * whitespace-containing names, channels refused by `refuseChannels`, and `user.*` channels on
- * `public/subscribe`. An unauthenticated request naming a `.raw` channel fails with 13778; a `user.*`
- * channel beyond the session's scope fails the request with 13021.
+ * Subscribe; the result lists the channels actually subscribed. Omitted, as Deribit omits them: non-strings,
+ * names the emulator's channel rules do not know (`channels.ts`: unknown families, unlisted or malformed
+ * instruments, bad intervals), channels refused by `refuseChannels`, and `user.*` channels on `public/subscribe`.
+ * An unauthenticated request naming a `.raw` channel fails with 13778; a `user.*` channel beyond the session's
+ * scope fails the request with 13021.
  */
 function subscribe(ctx: CallContext, privateMethod: boolean): unknown {
   const channels = channelsParam(ctx);
@@ -75,7 +73,8 @@ function subscribe(ctx: CallContext, privateMethod: boolean): unknown {
   const subscribed = new Set<string>();
   for (const channel of channels) {
     if (typeof channel !== 'string' || channel === '' || WHITESPACE.test(channel)) continue;
-    if (!privateMethod && isPrivateChannel(channel)) continue;
+    const kind = ctx.core.channels.kindOf(channel);
+    if (kind === undefined || (!privateMethod && kind === 'private')) continue;
     if (ctx.core.faults.refuses(channel)) continue;
     ctx.connection.channels.add(channel);
     subscribed.add(channel);

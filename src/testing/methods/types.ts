@@ -40,46 +40,76 @@ export interface MethodSpec {
   readonly handler: Handler;
 }
 
+/** Production's `-32602` reason for a missing param. */
+export const VALUE_REQUIRED = 'value required';
+/** Production's `-32602` reason for a param it cannot read (`{"reason":"wrong format","param":…}`). */
+export const WRONG_FORMAT = 'wrong format';
+
+type Params = Readonly<Record<string, unknown>>;
+
+function missing(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
 /** A required string parameter (non-empty). */
-export function requireString(params: Readonly<Record<string, unknown>>, name: string): string {
+export function requireString(params: Params, name: string): string {
   const value = params[name];
-  if (typeof value !== 'string' || value === '')
-    throw invalidParams(name, `${name} must be a non-empty string`);
+  if (missing(value)) throw invalidParams(name, VALUE_REQUIRED);
+  if (typeof value !== 'string') throw invalidParams(name, WRONG_FORMAT);
   return value;
 }
 
 /** An optional string parameter. */
-export function optionalString(params: Readonly<Record<string, unknown>>, name: string): string | undefined {
+export function optionalString(params: Params, name: string): string | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw invalidParams(name, `${name} must be a string`);
+  if (typeof value !== 'string') throw invalidParams(name, WRONG_FORMAT);
   return value;
 }
 
 /** A required finite number parameter. */
-export function requireNumber(params: Readonly<Record<string, unknown>>, name: string): number {
+export function requireNumber(params: Params, name: string): number {
   const value = params[name];
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw invalidParams(name, `${name} must be a number`);
+  if (missing(value)) throw invalidParams(name, VALUE_REQUIRED);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidParams(name, WRONG_FORMAT);
   return value;
 }
 
-/** A required array-of-strings parameter (elements are checked by the caller). */
-export function requireArray(params: Readonly<Record<string, unknown>>, name: string): readonly unknown[] {
+/** An optional finite number parameter. */
+export function optionalNumber(params: Params, name: string): number | undefined {
+  return params[name] === undefined ? undefined : requireNumber(params, name);
+}
+
+/** An optional integer parameter within `[min, max]`. */
+export function optionalInteger(params: Params, name: string, min: number, max: number): number | undefined {
+  const value = optionalNumber(params, name);
+  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+    throw invalidParams(name, WRONG_FORMAT);
+  }
+  return value;
+}
+
+/** A required array parameter (elements are checked by the caller). */
+export function requireArray(params: Params, name: string): readonly unknown[] {
   const value = params[name];
-  if (!Array.isArray(value)) throw invalidParams(name, `${name} must be an array`);
+  if (value === undefined || value === null) throw invalidParams(name, VALUE_REQUIRED);
+  if (!Array.isArray(value)) throw invalidParams(name, WRONG_FORMAT);
   return value;
 }
 
 /** An optional boolean parameter. */
-export function optionalBoolean(
-  params: Readonly<Record<string, unknown>>,
-  name: string,
-): boolean | undefined {
+export function optionalBoolean(params: Params, name: string): boolean | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw invalidParams(name, `${name} must be a boolean`);
+  if (typeof value !== 'boolean') throw invalidParams(name, WRONG_FORMAT);
   return value;
+}
+
+/** An optional parameter that must be one of `allowed` (default `fallback`). */
+export function oneOf<T extends string>(params: Params, name: string, allowed: readonly T[], fallback: T): T {
+  const value = optionalString(params, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw invalidParams(name, WRONG_FORMAT);
+  return value as T;
 }
 
 /** The session of a private call, which must grant `area:level` (else `13021 forbidden`). */
