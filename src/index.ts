@@ -109,6 +109,15 @@ export type { OrderOutcome, OutcomeMatch } from './api/outcomes.js';
 export type { CredentialGrant, Credentials, Grant } from './auth/grants.js';
 export { DEFAULT_REFRESH, type RefreshOptions } from './auth/refresh.js';
 export { type AccessLevel, formatScope, parseScope, type Scope } from './auth/scope.js';
+export type { BucketSpec, TakeResult, TokenBucket } from './calls/credits/bucket.js';
+export type { CreditStatus, GovernorNotice, PoolStatus } from './calls/credits/governor-types.js';
+export type { PoolLimit, PoolLimits, PoolName, Priority } from './calls/credits/pools.js';
+export {
+  type CreditBucket,
+  type CreditStore,
+  MemoryCreditStore,
+  type MemoryCreditStoreOptions,
+} from './calls/credits/store.js';
 export { DEFAULT_RECONNECT, type ReconnectOptions, type RetryInfo } from './connection/backoff.js';
 export { DEFAULT_HEARTBEAT_INTERVAL, type HeartbeatOptions } from './connection/lifetime.js';
 export { DEFAULT_LIVENESS, type LivenessOptions } from './connection/liveness.js';
@@ -129,6 +138,7 @@ export {
   type LocalErrorCode,
   MalformedResponseError,
   NotConnectedError,
+  PlatformLockedError,
   RequestTimeoutError,
   RpcError,
   type RpcErrorData,
@@ -145,6 +155,7 @@ export {
   type CancelOnDisconnect,
   CHILD_FIXED_KEYS,
   type ChildFixedKey,
+  type CreditOptions,
   DEFAULT_MAX_PAYLOAD,
   DERIBIT_MAINNET,
   DERIBIT_TESTNET,

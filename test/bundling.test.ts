@@ -23,7 +23,7 @@ const PACKAGE_ALIAS = {
   'deribit-session/testing': join(ROOT, 'src', 'testing', 'index.ts'),
 };
 /** The README's budget for a browser app's bundle, gzipped. */
-const BROWSER_GZIP_BUDGET = 30 * 1024;
+const BROWSER_GZIP_BUDGET = 45 * 1024;
 const BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 let dir = '';

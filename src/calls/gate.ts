@@ -30,6 +30,7 @@ import { monotonic } from '../time/clock.js';
 import { onAbort, wait } from '../time/wait.js';
 import type { CreditGovernor } from './credits/governor.js';
 import { poolOf } from './credits/pools.js';
+import type { PlatformGate } from './platform.js';
 
 /** What the gate uses of a socket's lifetime (a narrow view: unit tests give it a fake). */
 export interface GateSocket {
@@ -50,6 +51,8 @@ export interface GateLink<Socket extends GateSocket = SocketLifetime> {
   lost(call: LostCallInfo, error: ConnectionClosedError): void;
   /** The credit governor of the session's subaccount, when pacing is on. */
   governor(): CreditGovernor | undefined;
+  /** What Deribit locked (order entry waits while it is). */
+  platformGate(): PlatformGate;
   /** An order call goes out on `life`. */
   ordering(life: Socket): void;
   /** A `10028` answered a request on `life`: Deribit ends that session. */
@@ -145,7 +148,7 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
     if (life !== undefined && options === undefined) {
       // The fast path: ready, and the credits are there (taken synchronously).
       const governor = this.#link.governor();
-      if (governor === undefined || governor.tryAcquire(method)) {
+      if (!this.#link.platformGate().locked && (governor === undefined || governor.tryAcquire(method))) {
         return this.#send<T>(life, method, params, this.#ctx.options.requestTimeout, undefined);
       }
     }
@@ -167,6 +170,11 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
       const life = this.#link.ready();
       const left = deadline - monotonic();
       if (life !== undefined) {
+        const platform = this.#link.platformGate();
+        if (platform.locked) {
+          await platform.whenOpen(method, params, waitUntil, options.signal);
+          if (this.#link.ready() !== life) continue;
+        }
         const governor = this.#link.governor();
         if (governor === undefined || governor.tryAcquire(method)) {
           return this.#send<T>(life, method, params, Math.max(1, left), options.signal);

@@ -22,6 +22,7 @@ export type LocalErrorCode =
   | 'CONFIGURATION_REFUSED'
   | 'SUBSCRIPTION_REFUSED'
   | 'SESSION_BUDGET'
+  | 'PLATFORM_LOCKED'
   | 'INVALID_ARGUMENT';
 
 /**
@@ -392,6 +393,29 @@ export class SessionBudgetError extends DeribitSessionError {
         `new one would make Deribit drop the oldest (${sessions[0]}); pass evictOldest: true to accept that`,
     );
     this.sessions = Object.freeze([...sessions]);
+  }
+}
+
+/**
+ * An order was not sent: Deribit locked the platform or the instrument's price index (`platform_state`,
+ * `public/status`), and it did not unlock within the call's `maxWait`. Cancels are never held back. Safe to
+ * retry once Deribit unlocks (`classify` says `retry`).
+ */
+export class PlatformLockedError extends DeribitSessionError {
+  override readonly name = 'PlatformLockedError';
+  override readonly code = 'PLATFORM_LOCKED' as const;
+  /** The method that was held back. */
+  readonly method: string;
+  /** Never sent. */
+  readonly sent = false;
+
+  /**
+   * @param method - the order method
+   * @param why - what is locked
+   */
+  constructor(method: string, why: string) {
+    super(`${method} was not sent: ${why} (Deribit's platform_state); it may be sent again once it unlocks`);
+    this.method = method;
   }
 }
 

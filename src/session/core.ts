@@ -11,6 +11,7 @@ import type { CreditGovernor } from '../calls/credits/governor.js';
 import type { LostCallInfo } from '../calls/gate.js';
 import { CallGate } from '../calls/gate.js';
 import { defaultCreditKey, Pacing } from '../calls/pacing.js';
+import { PLATFORM_CHANNEL, PlatformGate } from '../calls/platform.js';
 import type { LogoutRequest } from '../connection/end.js';
 import type { SocketLifetime } from '../connection/lifetime.js';
 import { ConnectionLoop } from '../connection/loop.js';
@@ -60,6 +61,7 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
   readonly gate: CallGate;
   readonly subscriber: Subscriber;
   readonly continuity: Continuity;
+  readonly platform: PlatformGate;
   /** The subaccount's credit pacing (undefined with `credits: false`). */
   readonly pacing: Pacing | undefined;
   readonly family: Family<Child>;
@@ -98,6 +100,8 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
     this.gate = new CallGate(this, this);
     this.subscriber = new Subscriber(this, this);
     this.continuity = new Continuity(this, this.subscriber.registry);
+    this.platform = new PlatformGate(this);
+    this.subscriber.follow([PLATFORM_CHANNEL], (data) => this.platform.notify(data));
     this.family = new Family<Child>(this, this, child?.lineage);
     this.loop = new ConnectionLoop(this, this);
   }
@@ -167,6 +171,10 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
     this.continuity.socketLost(life);
   }
 
+  platformGate(): PlatformGate {
+    return this.platform;
+  }
+
   governor(): CreditGovernor | undefined {
     return this.pacing?.governor;
   }
@@ -211,7 +219,14 @@ export class SessionCore<Child extends ChildSession = ChildSession> implements S
 
   /** Everything a freshly authenticated socket needs before it is announced: its subscriptions, the gap. */
   async restore(life: SocketLifetime): Promise<void> {
-    await this.subscriber.restore(life);
+    const status = life.request('public/status', undefined, { timeout: this.options.requestTimeout }).then(
+      (result) => this.platform.status(result),
+      (error: unknown) =>
+        this.log('info', 'public/status failed', {
+          error: error instanceof Error ? error.message : 'unknown',
+        }),
+    );
+    await Promise.all([this.subscriber.restore(life), status]);
     await this.continuity.resync(life);
   }
 

@@ -97,7 +97,7 @@ export class DeribitSession extends GuardedEmitter<SessionEvents> {
 
   /** Channels with at least one handler (restored after every reconnect). */
   get channels(): string[] {
-    return this.#core.subscriber.registry.channels();
+    return this.#core.subscriber.registry.userChannels();
   }
 
   /**

@@ -51,6 +51,8 @@ export class SubscriptionRegistry {
   readonly #owners = new WeakMap<Handler, Owner>();
   readonly #onHandlerError: (error: unknown, channel: string) => void;
   #info: NotificationInfo = LIVE;
+  /** Handlers the session keeps for itself, per channel (not the user's: not in {@link userChannels}). */
+  readonly #internal = new Map<string, number>();
 
   /** @param onHandlerError - called when a user handler throws (the error never reaches the socket). */
   constructor(onHandlerError: (error: unknown, channel: string) => void) {
@@ -58,7 +60,15 @@ export class SubscriptionRegistry {
   }
 
   /** Register `handler` on each of `channels` (duplicates count once); `refused` learns of refusals. */
-  add(channels: readonly string[], handler: NotificationHandler, refused: RefusalHandler): Registration {
+  add(
+    channels: readonly string[],
+    handler: NotificationHandler,
+    refused: RefusalHandler,
+    internal = false,
+  ): Registration {
+    if (internal)
+      for (const channel of new Set(channels))
+        this.#internal.set(channel, (this.#internal.get(channel) ?? 0) + 1);
     this.#bus ??= mitt();
     const bus = this.#bus;
     const owner: Owner = { refused, removed: false };
@@ -130,9 +140,16 @@ export class SubscriptionRegistry {
     return (this.#bus?.all.get(channel)?.length ?? 0) > 0;
   }
 
-  /** Every channel with at least one handler. */
+  /** Every channel with at least one handler (the session's own included: a restore subscribes them all). */
   channels(): string[] {
     return this.#bus ? [...this.#bus.all.keys()].filter((key): key is string => key !== '*') : [];
+  }
+
+  /** The channels the user subscribed to (what `session.channels` shows). */
+  userChannels(): string[] {
+    return this.channels().filter(
+      (channel) => (this.#bus?.all.get(channel)?.length ?? 0) > (this.#internal.get(channel) ?? 0),
+    );
   }
 
   /** Deliver a notification to the channel's handlers (mitt's `emit`). */

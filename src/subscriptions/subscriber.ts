@@ -244,9 +244,26 @@ export class Subscriber {
 
   /** Counts for `status()`: channels with handlers confirmed on `life`, and the others. */
   counts(life: SocketLifetime | undefined): { confirmed: number; pending: number } {
-    const channels = this.registry.channels();
+    const channels = this.registry.userChannels();
     const confirmed = life === undefined ? 0 : channels.filter((c) => life.channels.isConfirmed(c)).length;
     return { confirmed, pending: channels.length - confirmed };
+  }
+
+  /**
+   * Keep `handler` on `channels` for the session itself (e.g. `platform_state`): restored like any channel, not
+   * listed among the user's.
+   */
+  follow(channels: readonly string[], handler: NotificationHandler): void {
+    this.registry.add(
+      channels,
+      handler,
+      (refused, error) =>
+        this.#ctx.log('warn', 'a channel the session follows was refused', {
+          channels: refused,
+          error: error.message,
+        }),
+      true,
+    );
   }
 
   /** The session closed: forget every handler. */

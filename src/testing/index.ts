@@ -34,7 +34,7 @@ export { COUNTERPARTY_ID } from './matching.js';
 export { SIGNATURE_WINDOW_MS } from './methods/auth.js';
 export type { CallContext, Handler } from './methods/types.js';
 export type { FillOptions } from './order-actions.js';
-export type { EmulatedOrder, EmulatedTrade } from './orders.js';
+export type { CancelReason, EmulatedOrder, EmulatedTrade } from './orders.js';
 export type { PlatformStatus } from './platform.js';
 export type { EmulatedPosition } from './positions.js';
 export {

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallGate, type GateLink, type GateSocket } from '../../src/calls/gate.js';
+import type { PlatformGate } from '../../src/calls/platform.js';
 import {
   NotConnectedError,
   RequestTimeoutError,
@@ -55,6 +56,7 @@ const link: GateLink<FakeSocket> = {
   governor: () => undefined,
   tooManyRequests: () => {},
   ordering: () => {},
+  platformGate: () => ({ locked: false }) as PlatformGate,
 };
 
 beforeEach(() => {

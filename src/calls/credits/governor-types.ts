@@ -40,7 +40,7 @@ export interface PoolStatus {
   readonly waiting: number;
 }
 
-/** What {@link CreditGovernor.status} reports. */
+/** What the credit governor reports (`session.status().credits`). */
 export interface CreditStatus {
   readonly pools: Readonly<Record<PoolName, PoolStatus>>;
   /** Calls waiting for credits, all pools. */

@@ -1,0 +1,64 @@
+/**
+ * Several bots in several processes on one subaccount share one credit budget through a real `redis-server`
+ * (started here; skipped, saying so, where it is not installed): together they place every order and the
+ * emulator's per-subaccount pool never answers 10028.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Harness } from '../helpers/harness.js';
+import { hasRedisServer, type RedisServer, startRedisServer, warnIfSkipped } from './redis-server.js';
+
+const h = new Harness();
+const BOT = resolve(import.meta.dirname, 'fixtures/redis-bot.ts');
+let redis: RedisServer | undefined;
+
+warnIfSkipped('the cross-process session test');
+
+function bot(
+  url: string,
+  redisUrl: string,
+  key: string,
+  count: number,
+): Promise<{ placed: number; failures: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', BOT, url, redisUrl, key, String(count)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  return new Promise((done, fail) => {
+    child.once('exit', (code) => {
+      if (code !== 0) fail(new Error(`bot exited ${code}: ${err}`));
+      else done(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'));
+    });
+  });
+}
+
+describe.skipIf(!hasRedisServer)('bots in separate processes sharing a subaccount through Redis', () => {
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await h.cleanup();
+    await redis?.stop();
+  });
+
+  it('2 processes × 20 buys on the default tier (burst 20, 5/s): all placed, no 10028', async () => {
+    const emu = await h.start();
+    let limited = 0;
+    emu.on('rateLimited', () => {
+      limited += 1;
+    });
+    const url = redis?.url ?? '';
+    const outcomes = await Promise.all([bot(emu.url, url, 'shared', 20), bot(emu.url, url, 'shared', 20)]);
+    expect(outcomes.map((o) => o.failures)).toEqual([[], []]);
+    expect(outcomes.reduce((sum, o) => sum + o.placed, 0)).toBe(40);
+    expect(limited).toBe(0);
+  }, 30_000);
+});
