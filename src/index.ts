@@ -180,6 +180,7 @@ export { DeribitSession } from './session/session.js';
 export type * from './session/session-types.js';
 export type { SessionState, StateChange, TransitionReason } from './session/state.js';
 export {
+  DEFAULT_SHUTDOWN_TIMEOUT,
   type GracefulShutdownOptions,
   installGracefulShutdown,
   liveSessions,

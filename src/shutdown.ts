@@ -9,6 +9,9 @@ import { validateTimeout } from './options/validate.js';
 import type { DeribitSession } from './session/session.js';
 import type { LogoutResult } from './session/session-types.js';
 
+/** Default of {@link GracefulShutdownOptions.timeout}, ms. */
+export const DEFAULT_SHUTDOWN_TIMEOUT = 5000;
+
 /** Signals a graceful shutdown can handle. */
 export type ShutdownSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR2';
 
@@ -98,7 +101,7 @@ export function installGracefulShutdown(
     );
   }
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
-  const timeout = validateTimeout('timeout', options.timeout, 5000);
+  const timeout = validateTimeout('timeout', options.timeout, DEFAULT_SHUTDOWN_TIMEOUT);
   if (!Array.isArray(signals) || signals.some((signal) => !Object.hasOwn(SIGNAL_NUMBERS, signal))) {
     throw new InvalidArgumentError(
       'signals',

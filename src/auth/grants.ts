@@ -7,14 +7,6 @@ import { MalformedResponseError } from '../errors/errors.js';
 import { parseScope, type Scope } from './scope.js';
 import { randomNonce, signAuthRequest } from './signature.js';
 
-export {
-  hmacSha256Hex,
-  randomNonce,
-  type SignatureInput,
-  signAuthRequest,
-  stringToSign,
-} from './signature.js';
-
 /** API key credentials. */
 export interface Credentials {
   /** The API key's client id. */

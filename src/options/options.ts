@@ -56,6 +56,15 @@ export {
   type SessionOptions,
 } from './types.js';
 
+/** Default of `requestTimeout`, ms: Deribit's recommended request timeout. */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
+/** Default of `connectTimeout`, ms. */
+export const DEFAULT_CONNECT_TIMEOUT = 10_000;
+/** Default of `logoutTimeout`, ms. */
+export const DEFAULT_LOGOUT_TIMEOUT = 5000;
+/** Default of `maxWait`, ms: how long a call may wait for readiness and credits before it is refused unsent. */
+export const DEFAULT_MAX_WAIT = 5000;
+
 /** Options a `fork()`/`exchange()` child never takes from its own options: it authenticates with the token its parent obtains. */
 export const CHILD_FIXED_KEYS = ['credentials', 'refreshToken', 'scope', 'grant', 'signatureData'] as const;
 /** One of {@link CHILD_FIXED_KEYS}. */
@@ -249,10 +258,10 @@ function resolveTuning(raw: Readonly<Record<string, unknown>>): Omit<ResolvedOpt
   return {
     url,
     allowInsecure,
-    requestTimeout: validateTimeout('requestTimeout', raw['requestTimeout'], 30_000),
-    connectTimeout: validateTimeout('connectTimeout', raw['connectTimeout'], 10_000),
-    logoutTimeout: validateTimeout('logoutTimeout', raw['logoutTimeout'], 5000),
-    maxWait: validateMaxWait('maxWait', raw['maxWait'], 5000),
+    requestTimeout: validateTimeout('requestTimeout', raw['requestTimeout'], DEFAULT_REQUEST_TIMEOUT),
+    connectTimeout: validateTimeout('connectTimeout', raw['connectTimeout'], DEFAULT_CONNECT_TIMEOUT),
+    logoutTimeout: validateTimeout('logoutTimeout', raw['logoutTimeout'], DEFAULT_LOGOUT_TIMEOUT),
+    maxWait: validateMaxWait('maxWait', raw['maxWait'], DEFAULT_MAX_WAIT),
     refresh: resolveRefresh(raw['refresh']),
     reconnect: resolveReconnect(raw['reconnect']),
     heartbeatInterval: heartbeat === false ? false : heartbeat.interval,

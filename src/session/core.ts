@@ -36,6 +36,8 @@ import { Reporter } from './reporter.js';
 import type { LogoutResult, SessionStatus } from './session-types.js';
 import { isReady, type SessionState, type TransitionReason, transition } from './state.js';
 
+// isomorphic-ws's typings are `ws`'s class, whose constructor takes more than the WHATWG surface this library
+// uses: the cast narrows it to that surface (browsers get the native WebSocket through the same import).
 const defaultWebSocket = WebSocketImpl as unknown as WebSocketConstructor;
 /** Sessions made in this process: the default metrics label of each. */
 let sessions = 0;

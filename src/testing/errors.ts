@@ -15,14 +15,8 @@ export interface RpcErrorObject {
   readonly data?: unknown;
 }
 
-/** Detail Deribit puts in `error.data`. */
-export interface RpcErrorData {
-  /** Human-readable reason. */
-  readonly reason?: string;
-  /** The offending parameter, for `-32602`. */
-  readonly param?: string;
-  readonly [key: string]: unknown;
-}
+/** Detail Deribit puts in `error.data` (Deribit's shape, shared with the client: `errors/codes.ts`). */
+export type { RpcErrorData } from '../errors/codes.js';
 
 /** Thrown by a handler: the dispatcher turns it into an error response. */
 export class RpcFailure extends Error {
