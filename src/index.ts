@@ -125,11 +125,10 @@ export { DEFAULT_CONNECT_WAIT } from './connection/loop.js';
 export { MAX_REQUEST_BYTES, type WebSocketConstructor, type WebSocketLike } from './connection/socket.js';
 export { classify, type ErrorClass } from './errors/classify.js';
 export { ErrorCode } from './errors/codes.js';
+export { ConnectFailedError, type ConnectFailure } from './errors/connect-errors.js';
 export {
   AuthenticationError,
   ConfigurationError,
-  ConnectFailedError,
-  type ConnectFailure,
   ConnectionClosedError,
   type ConnectionClosedOptions,
   DeribitSessionError,

@@ -4,7 +4,8 @@
  * status, or nothing answered in time.
  * @module
  */
-import { ConnectFailedError, type ConnectFailure, UpgradeRejectedError } from '../errors/errors.js';
+import { ConnectFailedError, type ConnectFailure } from '../errors/connect-errors.js';
+import { UpgradeRejectedError } from '../errors/errors.js';
 import { wait } from '../time/wait.js';
 import {
   describeSocketError,

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { ErrorCode, errorMessages } from '../errors/codes.js';
+import { type RpcErrorData as DeribitErrorData, ErrorCode, errorMessages } from '../errors/codes.js';
 
 /** The `error` member of a JSON-RPC error response. */
 export interface RpcErrorObject {
@@ -15,8 +15,8 @@ export interface RpcErrorObject {
   readonly data?: unknown;
 }
 
-/** Detail Deribit puts in `error.data` (Deribit's shape, shared with the client: `errors/codes.ts`). */
-export type { RpcErrorData } from '../errors/codes.js';
+/** Detail Deribit puts in `error.data` (`reason`, `param`…): Deribit's shape, shared with the client's code table. */
+export type RpcErrorData = DeribitErrorData;
 
 /** Thrown by a handler: the dispatcher turns it into an error response. */
 export class RpcFailure extends Error {

@@ -19,6 +19,7 @@ import {
   DeribitEmulator,
   type EmulatedInstrument,
 } from '../../src/testing/index.js';
+import { userChannels } from '../helpers/harness.js';
 
 /** What a chaos run saw. Every list should be empty and every count positive. */
 export interface ChaosReport {
@@ -199,7 +200,7 @@ export async function runChaos(
       // Subscriptions are restored before `authenticated` fires: the server must hold them now.
       const wanted = [...session.channels].sort().join(',');
       if (wanted === '') return;
-      const held = emu.connectionIds.some((id) => [...emu.channelsOf(id)].sort().join(',') === wanted);
+      const held = emu.connectionIds.some((id) => userChannels([...emu.channelsOf(id)]).sort().join(',') === wanted);
       if (!held)
         missingSubscriptions.push(`session ${index} after reconnect ${reconnects}: wanted ${wanted}`);
     });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DeribitSession, SessionClosedError } from '../../src/index.js';
 import { runScript } from '../helpers/child.js';
+import { isOwnSubscribe, withoutOwn } from '../helpers/harness.js';
 import { deribitLike, type HostilePeer, type HostileRequest, tokens } from '../helpers/hostile-server.js';
 import { HostileHarness, handlesWhenSettled } from '../helpers/hostile-session.js';
 
@@ -31,7 +32,7 @@ async function holdIn(phase: Phase): Promise<{ session: DeribitSession; held: He
   const holds = (request: HostileRequest): boolean => {
     if (phase === 'authenticate') return request.method === 'public/auth';
     if (phase === 'restore (heartbeat)') return request.method === 'public/set_heartbeat';
-    if (phase === 'restore (subscribe)') return request.method === 'public/subscribe';
+    if (phase === 'restore (subscribe)') return request.method === 'public/subscribe' && !isOwnSubscribe(request);
     if (phase === 'reauth')
       return request.method === 'public/auth' && request.params['grant_type'] === 'refresh_token';
     return false;
@@ -106,7 +107,7 @@ describe('logout() and close() at any moment', () => {
       if (peer !== undefined) await server.closedPeer(peer.id);
       // private/logout only on an authenticated socket, and only from logout().
       const authenticated = phase.startsWith('restore') || phase === 'reauth';
-      const sent = server.received.map((r) => r.method);
+      const sent = withoutOwn(server.received).map((r) => r.method);
       expect(sent.includes('private/logout')).toBe(end === 'logout' && authenticated);
       if (end === 'logout') expect(result).toEqual({ confirmed: authenticated });
       // Nothing after the last frame of the phase: no public/test for the test_request, no new auth.

@@ -141,3 +141,35 @@ export async function nextRequest(
   }
   throw new Error('the emulator stopped emitting requests');
 }
+
+/** Channels a session subscribes to for itself (its platform gate follows `platform_state`). */
+export const OWN_CHANNELS: readonly string[] = ['platform_state'];
+
+/** Leave out the channels a session subscribes to for itself. */
+export function userChannels(channels: readonly string[]): string[] {
+  return channels.filter((channel) => !OWN_CHANNELS.includes(channel));
+}
+
+/** Whether a request is a subscribe (or unsubscribe) of the session's own channels only. */
+export function isOwnSubscribe(request: {
+  readonly method: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}): boolean {
+  const channels = request.params['channels'];
+  return (
+    /subscribe$/.test(request.method) &&
+    Array.isArray(channels) &&
+    channels.length > 0 &&
+    channels.every((channel) => OWN_CHANNELS.includes(channel as string))
+  );
+}
+
+/** What a session asks on every connection for itself besides its handshake: the platform's status. */
+const OWN_METHODS: readonly string[] = ['public/status'];
+
+/** Requests as a test about something else sees them: without the session's own platform requests. */
+export function withoutOwn<
+  T extends { readonly method: string; readonly params: Readonly<Record<string, unknown>> },
+>(requests: readonly T[]): T[] {
+  return requests.filter((request) => !OWN_METHODS.includes(request.method) && !isOwnSubscribe(request));
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionClosedError, RequestTimeoutError, SessionClosedError } from '../../src/index.js';
 import { DEFAULT_ACCOUNT, type DeribitEmulator } from '../../src/testing/index.js';
-import { countEvents, Harness, nextEvent, recordEvents } from '../helpers/harness.js';
+import { countEvents, Harness, nextEvent, recordEvents, withoutOwn } from '../helpers/harness.js';
 
 const h = new Harness();
 afterEach(() => h.cleanup());
@@ -50,13 +50,16 @@ describe('reconnect', () => {
       emu.dropConnections();
       await back;
     }
-    const subscribes = emu.received.filter((m) => m.method.endsWith('/subscribe'));
-    expect(subscribes.map((m) => [m.method, m.params['channels']])).toEqual(
-      Array.from({ length: 4 }, () => [
-        ['public/subscribe', ['ticker.ETH-PERPETUAL.100ms']],
+    const subscribes = withoutOwn(emu.received).filter((m) => m.method.endsWith('/subscribe'));
+    // Every restore subscribes the session's own platform_state along with the user's public channels.
+    expect(subscribes.map((m) => [m.method, m.params['channels']])).toEqual([
+      ['public/subscribe', ['ticker.ETH-PERPETUAL.100ms']],
+      ['private/subscribe', ['user.portfolio.btc']],
+      ...Array.from({ length: 3 }, () => [
+        ['public/subscribe', ['platform_state', 'ticker.ETH-PERPETUAL.100ms']],
         ['private/subscribe', ['user.portfolio.btc']],
       ]).flat(),
-    );
+    ]);
     for (const sub of subscribes.filter((m) => m.method === 'private/subscribe'))
       expect(sub.auth).toBe('socket');
     // Connection-scoped tokens die with the socket: every reconnect authenticates with credentials.
