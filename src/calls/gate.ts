@@ -188,7 +188,7 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
       }
       if (left <= 0) throw new RequestTimeoutError(method, timeout, true);
       const waitFor = Math.max(0, waitUntil - monotonic());
-      await this.waitReady(method, waitFor, options.signal, maxWait < timeout ? maxWait : timeout);
+      await this.waitReady(method, waitFor, options.signal, Math.min(maxWait, timeout));
     }
   }
 

@@ -73,6 +73,8 @@ export class ConnectionLoop {
   /** Exists while a loop runs; aborted to end it, even mid-wait. */
   #abort: AbortController | undefined;
   #status: LoopStatus = { attempt: 0, lastError: undefined, nextRetryAt: undefined };
+  /** The backoff before the attempt that is next (ms), for the reconnect metric. */
+  #retryDelay = 0;
 
   /**
    * @param ctx - the session's context (its core)
@@ -206,6 +208,7 @@ export class ConnectionLoop {
   }
 
   #onRetry(info: RetryInfo): void {
+    this.#retryDelay = info.delay;
     this.#status = { attempt: info.attempt, lastError: info.error, nextRetryAt: Date.now() + info.delay };
     this.#ctx.log('info', 'reconnecting', {
       attempt: info.attempt,
@@ -218,9 +221,10 @@ export class ConnectionLoop {
   /** One attempt: open a socket, authenticate, set up, restore. Throws on failure. */
   async #establish(signal: AbortSignal): Promise<SocketLifetime> {
     const { keeper } = this.#link;
+    const waited = this.#status.nextRetryAt === undefined ? 0 : this.#retryDelay;
     this.#status = { ...this.#status, nextRetryAt: undefined };
     this.#ctx.setState('connecting', keeper.hasAuthenticated ? 'reconnect' : 'connect');
-    if (keeper.hasAuthenticated) this.#ctx.metrics.reconnect(this.#status.attempt + 1, 0);
+    if (keeper.hasAuthenticated) this.#ctx.metrics.reconnect(this.#status.attempt + 1, waited);
     const life = await this.#open(signal);
     this.#current = life;
     this.#ctx.setState('authenticating', 'socket-open');

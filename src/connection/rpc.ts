@@ -385,7 +385,10 @@ export class RpcConnection {
       if (pending.deadline <= now) {
         this.#settle(id);
         const neverLeft = !this.#hasLeft(pending.endOffset);
-        pending.reject(new RequestTimeoutError(pending.method, pending.timeout, neverLeft));
+        const message = neverLeft
+          ? `${pending.method} was not sent: its frame was still in the local write buffer after ${Math.round(pending.timeout)} ms (the socket is not draining); it is safe to retry`
+          : undefined;
+        pending.reject(new RequestTimeoutError(pending.method, pending.timeout, neverLeft, message));
       } else if (pending.deadline < next) {
         next = pending.deadline;
       }

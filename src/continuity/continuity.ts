@@ -3,7 +3,8 @@
  * place, Deribit replays nothing: so before the session announces `authenticated` again, this part fetches what
  * changed since the gap began (orders, trades) for every `user.orders.*`, `user.trades.*` and `user.changes.*`
  * channel it holds, and delivers it through the same handlers, marked `replayed`, in order, each item once;
- * and it resolves order calls whose answer was lost. Live notifications that arrive meanwhile wait, and follow.
+ * and it resolves order calls whose answer was lost. Live notifications that arrive from the
+ * moment the gap begins (the next socket's, before the resync starts, too) wait, and follow.
  * What cannot be fetched (a gap too long, a request refused) is said in a `resync-incomplete` warning.
  * @module
  */
@@ -83,6 +84,8 @@ export class Continuity {
 
   #gapFrom(at: number): void {
     this.#gapStart = this.#gapStart === undefined ? at : Math.min(this.#gapStart, at);
+    // From now on, live notifications wait for the replay: the next socket's come before the resync starts.
+    this.tracker.hold();
   }
 
   /**
@@ -103,6 +106,7 @@ export class Continuity {
     });
     Object.defineProperty(error, 'outcome', { value: outcome, enumerable: false });
     this.#lost.push({ call: { method, params, sentAt: sentAt + offset }, resolve });
+    this.tracker.hold();
   }
 
   /** Whether anything waits for the next resync. */
@@ -124,6 +128,7 @@ export class Continuity {
     const plans = this.#plans(scopes, lost, since);
     this.tracker.hold();
     const failed: string[] = [];
+    let done = false;
     try {
       const timeout = this.#ctx.options.requestTimeout;
       const snapshots = await wait(
@@ -138,13 +143,14 @@ export class Continuity {
       }
       this.#replay(scopes, [...got.values()]);
       this.#resolve(lost, got);
+      done = true;
     } catch {
-      // The socket went mid-resync: the calls wait for the next one, and so does the gap.
+      // The socket went mid-resync: the calls wait for the next one, and so does the gap (still held).
       this.#lost = [...lost, ...this.#lost];
       this.#gapFrom(since);
       return;
     } finally {
-      for (const [channel, data] of this.tracker.release()) this.#deliverLive(channel, data);
+      if (done) for (const [channel, data] of this.tracker.release()) this.#deliverLive(channel, data);
     }
     if (failed.length > 0) {
       const affected = scopes.filter((scope) => this.#currencies(scope).some((c) => failed.includes(c)));
@@ -158,6 +164,7 @@ export class Continuity {
 
   /** The session closed: lost calls will never be resolved. */
   dispose(): void {
+    this.tracker.release();
     for (const { resolve } of this.#lost)
       resolve({ status: 'unknown', reason: 'the session closed before it could find out' });
     this.#lost = [];
@@ -241,12 +248,19 @@ export class Continuity {
         resolve({ status: 'unknown', reason: `the orders of ${currencies.join(', ')} could not be fetched` });
         continue;
       }
-      resolve(
-        outcomeOf(
-          call,
-          fetched.flatMap((snapshot) => snapshot?.orders ?? []),
-        ),
+      const outcome = outcomeOf(
+        call,
+        fetched.flatMap((snapshot) => snapshot?.orders ?? []),
       );
+      // No match in a history cut short proves nothing: the order may be in the pages not read.
+      if (outcome.status === 'not_placed' && fetched.some((snapshot) => snapshot?.ordersComplete === false)) {
+        resolve({
+          status: 'unknown',
+          reason: `the order history of ${currencies.join(', ')} was too long to read`,
+        });
+        continue;
+      }
+      resolve(outcome);
     }
   }
 

@@ -24,6 +24,8 @@ export interface Snapshot {
   readonly trades: readonly UserTrade[];
   /** False when a bound was hit: more happened than was fetched. */
   readonly complete: boolean;
+  /** Whether the order history was read to the gap's start (a lost order's absence means something). */
+  readonly ordersComplete: boolean;
 }
 
 /** What to fetch for one currency. */
@@ -53,6 +55,7 @@ export async function fetchSnapshot(
     life.request(method, params, { timeout, signal: life.signal });
   const { currency, since } = plan;
   let complete = true;
+  let ordersComplete = true;
   const byId = new Map<string, Order>();
   const keep = (order: Order): void => {
     const known = byId.get(order.order_id);
@@ -85,6 +88,7 @@ export async function fetchSnapshot(
             return;
           if (page + 1 >= MAX_HISTORY_PAGES) {
             complete = false;
+            ordersComplete = false;
             return;
           }
         }
@@ -123,5 +127,5 @@ export async function fetchSnapshot(
   await Promise.all(tasks);
   trades.sort((a, b) => a.timestamp - b.timestamp || a.trade_seq - b.trade_seq);
   const orders = [...byId.values()].sort((a, b) => a.last_update_timestamp - b.last_update_timestamp);
-  return { currency, orders, trades, complete };
+  return { currency, orders, trades, complete, ordersComplete };
 }

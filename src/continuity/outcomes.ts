@@ -94,15 +94,9 @@ export function outcomeOf(call: LostCall, orders: readonly Order[]): OrderOutcom
     if (order === undefined)
       return { status: 'unknown', reason: `order ${String(params['order_id'])} was not found` };
     if (method === 'private/cancel') {
-      if (order.order_state === 'cancelled')
-        return { status: 'cancelled', orders: [order], matchedBy: 'order_id' };
-      if (order.order_state === 'filled')
-        return { status: 'not_cancelled', orders: [order], matchedBy: 'order_id' };
-      return {
-        status: order.order_state === 'open' ? 'not_cancelled' : 'cancelled',
-        orders: [order],
-        matchedBy: 'order_id',
-      };
+      // Only a cancelled order was cancelled: open, untriggered, filled or rejected, it was not (its state says).
+      const status = order.order_state === 'cancelled' ? 'cancelled' : 'not_cancelled';
+      return { status, orders: [order], matchedBy: 'order_id' };
     }
     const edited =
       order.last_update_timestamp >= sentAt - CLOCK_SLACK_MS &&

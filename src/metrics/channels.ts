@@ -12,7 +12,7 @@ import type { Grant } from '../auth/grants.js';
  * `diagnostics_channel.subscribe(METRIC_CHANNELS.call, (payload) => …)`, or use {@link createMetricsCollector}.
  */
 export const METRIC_CHANNELS = {
-  /** {@link ReconnectMetric}: a reconnect attempt is scheduled after a failure. */
+  /** {@link ReconnectMetric}: a reconnect attempt starts (after the socket was lost, or after a backoff). */
   reconnect: 'deribit-session:reconnect',
   /** {@link AuthenticationMetric}: the session authenticated, by grant. */
   authentication: 'deribit-session:authentication',
@@ -47,16 +47,19 @@ export interface MetricBase {
   readonly session: string;
 }
 
-/** A reconnect attempt scheduled after a failure. */
+/** A reconnect attempt that starts. */
 export interface ReconnectMetric extends MetricBase {
-  /** Failed attempts so far in this reconnect run (1 for the first retry). */
+  /** Which attempt of this reconnect run it is (1: the first, right after the socket was lost). */
   readonly attempt: number;
-  /** ms until the attempt starts. */
+  /** The backoff it waited, in ms (0 for the first). */
   readonly delay: number;
 }
 
-/** How a session authenticated: a `public/auth` grant, or a child's token from its parent. */
-export type AuthenticationGrant = Grant | 'fork' | 'exchange';
+/**
+ * How a session authenticated: its `public/auth` grant. A fork or exchange child authenticates its own socket
+ * with `refresh_token` (the forked or exchanged pair), so it reports that.
+ */
+export type AuthenticationGrant = Grant;
 
 /** A successful authentication. */
 export interface AuthenticationMetric extends MetricBase {

@@ -24,7 +24,7 @@ export interface MetricsPublisher {
    * path times calls only then, so an unobserved call costs nothing more.
    */
   readonly observesCalls: boolean;
-  /** A reconnect attempt is scheduled: `attempt` failures so far, next try in `delay` ms. */
+  /** A reconnect attempt starts: the `attempt`th of its run, after a backoff of `delay` ms. */
   reconnect(attempt: number, delay: number): void;
   /** The session authenticated with `grant`. */
   authenticated(grant: AuthenticationGrant): void;

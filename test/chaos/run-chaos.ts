@@ -200,7 +200,12 @@ export async function runChaos(
       // Subscriptions are restored before `authenticated` fires: the server must hold them now.
       const wanted = [...session.channels].sort().join(',');
       if (wanted === '') return;
-      const held = emu.connectionIds.some((id) => userChannels([...emu.channelsOf(id)]).sort().join(',') === wanted);
+      const held = emu.connectionIds.some(
+        (id) =>
+          userChannels([...emu.channelsOf(id)])
+            .sort()
+            .join(',') === wanted,
+      );
       if (!held)
         missingSubscriptions.push(`session ${index} after reconnect ${reconnects}: wanted ${wanted}`);
     });

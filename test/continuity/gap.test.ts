@@ -19,8 +19,8 @@ afterEach(() => h.cleanup());
 
 const BUY = { instrument_name: 'BTC-PERPETUAL', amount: 10, price: 40_000 } as const;
 
-/** Connected with private channels held, a gap opened by holding the next auth for `ms`. */
-async function connected(emu: DeribitEmulator) {
+/** A session connected with its private order and trade channels, recording what they deliver. */
+async function connected() {
   const session = h.session({
     scope: 'session:gap',
     reconnect: { minTimeout: 5, maxTimeout: 50, stableAfter: 0 },
@@ -49,7 +49,7 @@ function gap(emu: DeribitEmulator, ms: number): void {
 describe('a gap', () => {
   it('a fill during the gap reaches the handlers once, replayed, before authenticated', async () => {
     const emu = await h.start();
-    const { session, trades, orders } = await connected(emu);
+    const { session, trades, orders } = await connected();
     const { order } = await session.call('private/buy', BUY);
     await expect.poll(() => orders.length).toBe(1);
     const back = nextEvent(session, 'authenticated');
@@ -69,7 +69,7 @@ describe('a gap', () => {
 
   it('a 1,000-trade gap is delivered in order and once', async () => {
     const emu = await h.start();
-    const { session, trades } = await connected(emu);
+    const { session, trades } = await connected();
     const { order } = await session.call('private/buy', { ...BUY, amount: 10_000 });
     const back = nextEvent(session, 'authenticated');
     gap(emu, 300);
@@ -87,7 +87,7 @@ describe('a gap', () => {
 describe('order calls whose answer was lost', () => {
   it('a buy the server executed resolves placed; a buy that never reached it resolves not placed', async () => {
     const emu = await h.start();
-    const { session } = await connected(emu);
+    const { session } = await connected();
     // The first buy is executed, but its answer is held back and lost with the socket.
     emu.delay('private/buy', 500);
     const placed = session.call('private/buy', { ...BUY, label: 'kept' }).catch((e: unknown) => e);
@@ -118,7 +118,7 @@ describe('order calls whose answer was lost', () => {
 
   it('a cancel whose answer was lost resolves cancelled', async () => {
     const emu = await h.start();
-    const { session } = await connected(emu);
+    const { session } = await connected();
     const { order } = await session.call('private/buy', BUY);
     emu.delay('private/cancel', 500);
     const cancel = session.call('private/cancel', { order_id: order.order_id }).catch((e: unknown) => e);

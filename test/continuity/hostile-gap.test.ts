@@ -128,7 +128,7 @@ describe('a gap, against a hostile server', () => {
   it('lost calls resolve: a buy placed, a buy never placed, a cancel that took effect', async () => {
     const book: Book = { open: [], history: [], trades: [] };
     let drop = false;
-    const server = await h.start(
+    await h.start(
       historyScript(book, (request, peer) => {
         if (!drop || !request.method.startsWith('private/') || request.method.startsWith('private/get'))
           return false;
@@ -190,6 +190,97 @@ describe('a gap, against a hostile server', () => {
     const warning = nextEvent(session, 'warning', (w: WarningEvent) => w.code === 'resync-incomplete');
     server.peers[0]?.terminate();
     expect((await warning).items).toEqual(['user.orders.BTC-PERPETUAL.raw']);
+    await nextEvent(session, 'authenticated');
+  });
+
+  it('a live trade that comes on the new socket before the resync starts follows the replay, not precedes it', async () => {
+    const book: Book = { open: [], history: [], trades: [] };
+    const start = Date.now();
+    let live: UserTrade | undefined;
+    const server = await h.start(
+      historyScript(book, (request, peer) => {
+        // Hostile: on the new socket, a fresh trade is pushed right after the subscribe is confirmed.
+        if (request.connection !== 2 || request.method !== 'private/subscribe' || live === undefined)
+          return false;
+        deribitLike(request, peer);
+        peer.send({
+          jsonrpc: '2.0',
+          method: 'subscription',
+          params: { channel: 'user.trades.future.BTC.raw', data: [live] },
+        });
+        return true;
+      }),
+    );
+    const session = h.session({ scope: 'session:early' });
+    const seen: Array<{ id: string; replayed: boolean }> = [];
+    await session.subscribe('user.trades.future.BTC.raw', (trades: readonly UserTrade[], _c, info) => {
+      for (const t of trades) seen.push({ id: t.trade_id, replayed: info.replayed });
+    });
+    await session.connect();
+    book.trades.push(trade(1, start), trade(2, start + 1));
+    live = trade(3, start + 2);
+    server.peers[0]?.terminate();
+    await nextEvent(session, 'authenticated');
+    expect(server.requests('private/subscribe').filter((r) => r.connection === 2)).toHaveLength(1);
+    expect(seen).toEqual([
+      { id: 't1', replayed: true },
+      { id: 't2', replayed: true },
+      { id: 't3', replayed: false },
+    ]);
+  });
+
+  it('a lost buy with no match in a history too long to read resolves unknown, not not_placed', async () => {
+    const book: Book = { open: [], history: [], trades: [] };
+    let drop = false;
+    const server = await h.start(
+      historyScript(book, (request, peer) => {
+        if (!drop || request.method !== 'private/buy') return false;
+        // More closed orders during the gap than the session reads (5 pages of 1,000): the buy may be among them.
+        const now = Date.now();
+        for (let i = 0; i < 5001; i++)
+          book.history.push(
+            order({ order_state: 'cancelled', label: `other-${i}`, last_update_timestamp: now }),
+          );
+        setImmediate(() => peer.terminate());
+        return true;
+      }),
+    );
+    const session = h.session({ scope: 'session:long' });
+    await session.connect();
+    drop = true;
+    const error = await session
+      .call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, price: 50_000, label: 'mine' })
+      .catch((e: unknown) => e);
+    drop = false;
+    expect(error).toBeInstanceOf(ConnectionClosedError);
+    const outcome = await (error as ConnectionClosedError).outcome;
+    expect(outcome).toMatchObject({ status: 'unknown' });
+    expect(server.requests('private/get_order_history_by_currency')).toHaveLength(5);
+    await nextEvent(session, 'authenticated');
+  });
+
+  it('a lost cancel of an order still untriggered resolves not_cancelled, with the order', async () => {
+    const book: Book = { open: [], history: [], trades: [] };
+    let drop = false;
+    await h.start(
+      historyScript(book, (request, peer) => {
+        if (!drop || request.method !== 'private/cancel') return false;
+        book.open.push(order({ order_id: 'stop', order_state: 'untriggered', order_type: 'stop_limit' }));
+        setImmediate(() => peer.terminate());
+        return true;
+      }),
+    );
+    const session = h.session({ scope: 'session:stop' });
+    await session.connect();
+    drop = true;
+    const error = await session.call('private/cancel', { order_id: 'stop' }).catch((e: unknown) => e);
+    drop = false;
+    const outcome = await (error as ConnectionClosedError).outcome;
+    expect(outcome).toMatchObject({
+      status: 'not_cancelled',
+      matchedBy: 'order_id',
+      orders: [{ order_id: 'stop', order_state: 'untriggered' }],
+    });
     await nextEvent(session, 'authenticated');
   });
 });

@@ -32,7 +32,8 @@ async function holdIn(phase: Phase): Promise<{ session: DeribitSession; held: He
   const holds = (request: HostileRequest): boolean => {
     if (phase === 'authenticate') return request.method === 'public/auth';
     if (phase === 'restore (heartbeat)') return request.method === 'public/set_heartbeat';
-    if (phase === 'restore (subscribe)') return request.method === 'public/subscribe' && !isOwnSubscribe(request);
+    if (phase === 'restore (subscribe)')
+      return request.method === 'public/subscribe' && !isOwnSubscribe(request);
     if (phase === 'reauth')
       return request.method === 'public/auth' && request.params['grant_type'] === 'refresh_token';
     return false;

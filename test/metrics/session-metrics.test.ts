@@ -4,8 +4,9 @@
  * `drop-oldest` stream drops, round trips, the server's `usDiff` and the inbound lag; `status()` shows the round
  * trip and the lag too.
  */
+import diagnostics from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMetricsCollector } from '../../src/index.js';
+import { createMetricsCollector, METRIC_CHANNELS, type ReconnectMetric } from '../../src/index.js';
 import { Harness, nextEvent } from '../helpers/harness.js';
 
 const h = new Harness();
@@ -64,6 +65,34 @@ describe('a session’s metrics', () => {
       expect(snapshot?.latest.inboundLag).not.toBeNull();
     } finally {
       collector.close();
+    }
+  });
+
+  it('a reconnect metric for every attempt, with its number and the backoff it waited', async () => {
+    const emu = await h.start();
+    const session = h.session({
+      label: 'backoff',
+      reconnect: { minTimeout: 20, maxTimeout: 2000, factor: 2, randomize: false, stableAfter: 0 },
+    });
+    await session.connect();
+    const seen: Array<{ attempt: number; delay: number }> = [];
+    const listen = (payload: unknown): void => {
+      const { session: label, attempt, delay } = payload as ReconnectMetric;
+      if (label === 'backoff') seen.push({ attempt, delay });
+    };
+    diagnostics.subscribe(METRIC_CHANNELS.reconnect, listen);
+    try {
+      emu.rateLimitAuth(2); // the first two attempts fail: two backoffs of 20 and 40 ms
+      const back = nextEvent(session, 'authenticated');
+      emu.dropConnections();
+      await back;
+      expect(seen).toEqual([
+        { attempt: 1, delay: 0 },
+        { attempt: 2, delay: 20 },
+        { attempt: 3, delay: 40 },
+      ]);
+    } finally {
+      diagnostics.unsubscribe(METRIC_CHANNELS.reconnect, listen);
     }
   });
 });

@@ -4,7 +4,7 @@
  * the server refuses for good fails fast.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, ConnectionClosedError, RpcError } from '../../src/index.js';
+import { ConfigurationError, ConnectionClosedError, RequestTimeoutError, RpcError } from '../../src/index.js';
 import { nextEvent } from '../helpers/harness.js';
 import { deribitLike, type HostilePeer } from '../helpers/hostile-server.js';
 import { HostileHarness } from '../helpers/hostile-session.js';
@@ -58,6 +58,30 @@ describe('a request path that stops answering', () => {
     expect(outcomes).toContain('unsent');
     // The ones that left are the first ones written.
     expect(outcomes.lastIndexOf('sent')).toBeLessThan(outcomes.indexOf('unsent'));
+  });
+
+  it('a call whose time runs out while its frame is still in the write buffer says so, and that it was not sent', async () => {
+    const server = await h.start();
+    const session = h.session({ requestTimeout: 500, credits: false }); // every frame written at once
+    await session.connect();
+    server.peers[0]?.stopReading();
+    const blob = 'x'.repeat(30_000);
+    const errors = await Promise.all(
+      Array.from({ length: 600 }, () =>
+        session.call('public/echo' as string, { blob }).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
+    );
+    for (const error of errors) expect(error).toBeInstanceOf(RequestTimeoutError);
+    const unsent = errors.filter(
+      (error) => (error as RequestTimeoutError).sent === false,
+    ) as RequestTimeoutError[];
+    expect(unsent.length).toBeGreaterThan(0);
+    expect(unsent.length).toBeLessThan(errors.length);
+    for (const error of unsent)
+      expect(error.message).toMatch(/still in the local write buffer.*safe to retry/);
   });
 });
 
