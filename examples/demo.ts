@@ -133,7 +133,15 @@ if (emulator) {
   emulator.dropConnections();
   await back;
   log('check', `subscriptions restored: ${session.channels.join(', ')}`);
-  emulator.publish('user.orders.BTC-PERPETUAL.raw', { order_id: 'ETH-1', order_state: 'open' });
+  // A resting limit buy, well below the mark: the emulator tells user.orders about it, as Deribit would.
+  const placed = await session.call('private/buy', {
+    instrument_name: 'BTC-PERPETUAL',
+    amount: 10,
+    type: 'limit',
+    price: 50_000,
+    label: 'demo',
+  });
+  log('call', `private/buy → ${placed.order.order_id} ${placed.order.order_state} at ${placed.order.price}`);
 } else {
   log('skip', 'forced disconnect and short tokens need the emulator');
 }
