@@ -3,9 +3,9 @@
  * (started here; skipped, saying so, where it is not installed): together they place every order and the
  * emulator's per-subaccount pool never answers 10028.
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../helpers/child.js';
 import { Harness } from '../helpers/harness.js';
 import { hasRedisServer, type RedisServer, startRedisServer, warnIfSkipped } from './redis-server.js';
 
@@ -15,29 +15,15 @@ let redis: RedisServer | undefined;
 
 warnIfSkipped('the cross-process session test');
 
-function bot(
+async function bot(
   url: string,
   redisUrl: string,
   key: string,
   count: number,
 ): Promise<{ placed: number; failures: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BOT, url, redisUrl, key, String(count)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  return new Promise((done, fail) => {
-    child.once('exit', (code) => {
-      if (code !== 0) fail(new Error(`bot exited ${code}: ${err}`));
-      else done(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'));
-    });
-  });
+  const { code, out, err } = await runScript(BOT, 60_000, [url, redisUrl, key, String(count)]);
+  if (code !== 0) throw new Error(`bot exited ${code}: ${err}`);
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
 }
 
 describe.skipIf(!hasRedisServer)('bots in separate processes sharing a subaccount through Redis', () => {

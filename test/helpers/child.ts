@@ -9,10 +9,16 @@ export interface ChildResult {
   readonly ms: number;
 }
 
-/** Run `script` (an absolute path) and resolve once it exits, or kill it after `deadlineMs`. */
-export function runScript(script: string, deadlineMs = 15_000): Promise<ChildResult> {
+/** Run `script` (an absolute path) with `args` and resolve once it exits, or kill it after `deadlineMs`. */
+export function runScript(
+  script: string,
+  deadlineMs = 15_000,
+  args: readonly string[] = [],
+): Promise<ChildResult> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => {
