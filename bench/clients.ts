@@ -4,7 +4,7 @@
  */
 import { JSONRPCClient, type JSONRPCResponse } from 'json-rpc-2.0';
 import WebSocket from 'ws';
-import type { DeribitSession } from '../src/index.js';
+import type { DeribitSession, PoolLimits } from '../src/index.js';
 import type { SessionOptions } from '../src/options/options.js';
 import { library, testing } from './lib.js';
 
@@ -128,9 +128,24 @@ export class JsonRpcClient implements BenchClient {
   }
 }
 
+const plenty = { rate: 1e9, burst: 1e9 } as const;
+/**
+ * Credit pacing on, with pools too big to run out: what the governor costs when credits are plentiful. The
+ * emulator of these benchmarks enforces no pools; the benchmarks at the limit pass `credits` of their own.
+ */
+export const PLENTY_OF_CREDITS = {
+  pools: { non_matching: plenty, matching: plenty, subscribe: plenty },
+} as const satisfies { pools: PoolLimits };
+
 /** Our session with the options every benchmark shares (client_credentials, as the raw column uses). */
 export function newSession(url: string, extra: Partial<SessionOptions> = {}): DeribitSession {
-  return new library.DeribitSession({ url, credentials, grant: 'client_credentials', ...extra });
+  return new library.DeribitSession({
+    url,
+    credentials,
+    grant: 'client_credentials',
+    credits: PLENTY_OF_CREDITS,
+    ...extra,
+  });
 }
 
 export class SessionClient implements BenchClient {

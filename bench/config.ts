@@ -21,6 +21,10 @@ export interface BenchConfig {
   /** Rounds of the refresh benchmark, and how long each client calls in each. */
   readonly refreshRounds: number;
   readonly refreshRoundMs: number;
+  /** Rounds of each benchmark at the credit limit (about 4 s each). */
+  readonly limitRounds: number;
+  /** Drops timed with and without something to resync (about 6 s each). */
+  readonly continuityRounds: number;
 }
 
 export const FULL: BenchConfig = {
@@ -36,6 +40,8 @@ export const FULL: BenchConfig = {
   resubscribes: 10,
   refreshRounds: 5,
   refreshRoundMs: 1500,
+  limitRounds: 3,
+  continuityRounds: 6,
 };
 
 export const QUICK: BenchConfig = {
@@ -51,4 +57,6 @@ export const QUICK: BenchConfig = {
   resubscribes: 3,
   refreshRounds: 1,
   refreshRoundMs: 600,
+  limitRounds: 1,
+  continuityRounds: 2,
 };

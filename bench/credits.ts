@@ -1,5 +1,5 @@
 /**
- * `tsx bench/credits.ts [--json]`: the credit governor on its own (not yet part of `npm run bench`).
+ * `tsx bench/credits.ts [--json]`: the credit governor on its own, without sockets (`npm run bench` has it end to end).
  * - fast path: the cost of `tryAcquire` and of an awaited `acquire` when credits are plentiful;
  * - at the limit: 2,000 mixed calls (cancels, orders, others) against burst 100 / 500 a second, elapsed
  *   against the pool's theoretical minimum ((2000 − 100) / 500 = 3.8 s), in memory and with 4 processes

@@ -85,6 +85,37 @@ export class EmulatorHandle {
     await this.#send({ op: 'unfreeze' });
   }
 
+  /** Hold the answers to `method` for `ms` (the request is still executed). */
+  async delay(method: string, ms: number): Promise<void> {
+    await this.#send({ op: 'delay', method, ms });
+  }
+
+  /** Undo every {@link delay}. */
+  async clearDelays(): Promise<void> {
+    await this.#send({ op: 'clearDelays' });
+  }
+
+  /** How many requests the emulator has answered `10028 too_many_requests` so far. */
+  async rateLimited(): Promise<number> {
+    return Number(await this.#send({ op: 'rateLimited' }));
+  }
+
+  /**
+   * Start counting requests of `method`; resolves, once the emulator counts, with a promise that resolves when
+   * `count` of them have arrived.
+   */
+  async awaitRequests(method: string, count: number): Promise<{ readonly done: Promise<void> }> {
+    const doneId = this.#nextId++;
+    const done = new Promise<void>((resolve) => this.#waiting.set(doneId, () => resolve()));
+    await this.#send({ op: 'awaitRequests', method, count, doneId });
+    return { done };
+  }
+
+  /** Sever every socket, then fill `orderId` `fills` times by `amount` while nobody is connected. */
+  async dropAndFill(orderId: string, fills: number, amount: number): Promise<void> {
+    await this.#send({ op: 'dropAndFill', orderId, fills, amount });
+  }
+
   async close(): Promise<void> {
     this.#child.removeAllListeners('exit');
     const exited = new Promise((resolve) => this.#child.once('exit', resolve));

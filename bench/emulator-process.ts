@@ -16,7 +16,23 @@ export type EmulatorCommand =
       readonly count: number;
     }
   | { readonly id: number; readonly op: 'drop' | 'freeze' | 'unfreeze' | 'close' }
-  | { readonly id: number; readonly op: 'freezeAfter'; readonly method: string };
+  | { readonly id: number; readonly op: 'freezeAfter'; readonly method: string }
+  | { readonly id: number; readonly op: 'delay'; readonly method: string; readonly ms: number }
+  | { readonly id: number; readonly op: 'clearDelays' | 'rateLimited' }
+  | {
+      readonly id: number;
+      readonly op: 'awaitRequests';
+      readonly method: string;
+      readonly count: number;
+      readonly doneId: number;
+    }
+  | {
+      readonly id: number;
+      readonly op: 'dropAndFill';
+      readonly orderId: string;
+      readonly fills: number;
+      readonly amount: number;
+    };
 
 const testing: typeof Testing =
   process.env['DERIBIT_EMULATOR_SOURCE'] === 'src'
@@ -37,6 +53,12 @@ const emu = await testing.DeribitEmulator.start({
   // and back-to-back reconnects would exhaust the default pools (100 requests burst, 20/s) at once.
   rateLimits: false,
   ...overrides,
+});
+
+// 10028 answers so far, for the benchmarks at the credit limit.
+let rateLimited = 0;
+emu.on('rateLimited', () => {
+  rateLimited += 1;
 });
 
 process.on('message', (command: EmulatorCommand) => {
@@ -63,6 +85,25 @@ process.on('message', (command: EmulatorCommand) => {
     };
     emu.on('request', onRequest);
     return;
+  } else if (command.op === 'delay') {
+    emu.delay(command.method, command.ms);
+  } else if (command.op === 'clearDelays') {
+    emu.clearDelays();
+  } else if (command.op === 'rateLimited') {
+    result = rateLimited;
+  } else if (command.op === 'dropAndFill') {
+    // Sever every socket, then fill while nobody is connected: what a gap misses.
+    emu.dropConnections();
+    for (let i = 0; i < command.fills; i++) emu.fill(command.orderId, { amount: command.amount });
+  } else if (command.op === 'awaitRequests') {
+    // Reply now (armed), and to `doneId` once `count` requests of `method` have arrived from now on.
+    let seen = 0;
+    const onRequest = ({ method }: { readonly method: string }): void => {
+      if (method !== command.method || ++seen < command.count) return;
+      emu.off('request', onRequest);
+      process.send?.({ id: command.doneId, result: null });
+    };
+    emu.on('request', onRequest);
   } else if (command.op === 'close') {
     void emu.close().then(() => {
       process.send?.({ id: command.id, result: null }, () => process.exit(0));

@@ -6,7 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { FULL, QUICK } from './config.js';
+import { continuity } from './continuity.js';
 import { EmulatorHandle } from './emulator-handle.js';
+import { atTheLimit } from './limit.js';
 import { memory } from './memory.js';
 import { notifications } from './notifications.js';
 import { defaultDetection, heartbeatOnlyDetection, refreshLatency, resubscribe } from './outage.js';
@@ -58,6 +60,10 @@ try {
   const refresh = await refreshLatency(config);
   log('silent socket…');
   const silent = await defaultDetection(emu, config);
+  log('at the credit limit (2,000 orders, burst 100, 500/s)…');
+  const limit = await atTheLimit(config);
+  log('continuity (20 lost calls, 1,000 missed trades)…');
+  const gap = await continuity(config);
   if (config.heartbeatOnly) log('silent socket, heartbeat only (up to 35 s)…');
   const silentHeartbeat = await heartbeatOnly;
 
@@ -153,6 +159,72 @@ try {
       higherIsBetter: false,
     },
     {
+      metric: '2,000 orders at burst 100, 500/s: elapsed',
+      unit: 'ms',
+      session: limit.session.ms,
+      raw: limit.minimumMs,
+      rawNote: 'pool minimum',
+      higherIsBetter: false,
+      target: { text: '≤ 1.05×', met: ratio(limit.session.ms, limit.minimumMs) <= 1.05 },
+    },
+    {
+      metric: '2,000 orders at once: 10028 answers',
+      unit: 'count',
+      session: limit.session.rateLimited,
+      raw: limit.raw.rateLimited,
+      rawNote: `socket closed after ${limit.raw.answered} answers`,
+      higherIsBetter: false,
+      target: { text: '0', met: limit.session.rateLimited === 0 },
+    },
+    {
+      metric: '2,000 orders, 4 processes through Redis: elapsed',
+      unit: 'ms',
+      session: limit.redis?.ms ?? Number.NaN,
+      raw: limit.minimumMs,
+      rawNote: 'pool minimum',
+      higherIsBetter: false,
+      target:
+        limit.redis === undefined
+          ? { text: 'skipped: redis-server is not installed', met: false }
+          : {
+              text: '≤ 1.10×, 0 × 10028',
+              met: ratio(limit.redis.ms, limit.minimumMs) <= 1.1 && limit.redis.rateLimited === 0,
+            },
+    },
+    {
+      metric: 'a cancel behind 1,000 queued orders',
+      unit: 'ms',
+      session: limit.cancel.ms,
+      raw: limit.cancel.refillMs + limit.cancel.roundTripMs,
+      rawNote: 'refill + round trip',
+      higherIsBetter: false,
+      target: { text: '≤ 1.00×', met: limit.cancel.ms <= limit.cancel.refillMs + limit.cancel.roundTripMs },
+    },
+    {
+      metric: 'socket open → authenticated, 20 lost calls + 1,000 missed trades resynced',
+      unit: 'ms',
+      session: gap.resync.fromOpen,
+      raw: gap.plain.fromOpen,
+      rawNote: 'nothing to resync',
+      higherIsBetter: false,
+    },
+    {
+      metric: 'drop → authenticated, the same (with the emulator making 1,000 fills)',
+      unit: 'ms',
+      session: gap.resync.fromDrop,
+      raw: gap.plain.fromDrop,
+      rawNote: 'nothing to resync',
+      higherIsBetter: false,
+    },
+    {
+      metric: 'drop → all 20 lost calls resolved',
+      unit: 'ms',
+      session: gap.outcomes,
+      raw: Number.NaN,
+      higherIsBetter: false,
+      target: { text: '20 placed, 1,000 replayed', met: gap.placed === 20 && gap.replayed === 1000 },
+    },
+    {
       metric: 'round trip p99 during a token refresh',
       unit: 'µs',
       session: refresh.p99.during.session,
@@ -198,6 +270,8 @@ try {
         memory: mem,
         resubscribe: resub,
         refresh,
+        atTheLimit: limit,
+        continuity: gap,
         silentSocket: {
           defaults: silent,
           heartbeatOnly: Number.isFinite(silentHeartbeat) ? silentHeartbeat : null,

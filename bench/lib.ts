@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
+import type * as RedisStore from '../src/calls/credits/redis-store.js';
 import type * as Library from '../src/index.js';
 import type * as Testing from '../src/testing/index.js';
 
@@ -28,3 +29,10 @@ if (dir === undefined) {
 
 export const library = (await import(pathToFileURL(join(dir, 'index.js')).href)) as typeof Library;
 export const testing = (await import(pathToFileURL(join(dir, 'testing', 'index.js')).href)) as typeof Testing;
+
+/** The Redis credit store (`deribit-session/redis`) from the built copy, loaded only where it is used. */
+export async function redisStoreModule(): Promise<typeof RedisStore> {
+  return (await import(
+    pathToFileURL(join(dir as string, 'calls', 'credits', 'redis-store.js')).href
+  )) as typeof RedisStore;
+}

@@ -6,6 +6,8 @@ export interface Row {
   readonly session: number;
   readonly raw: number;
   readonly jsonrpc?: number | undefined;
+  /** What the raw column holds when it is not a raw `ws` client (a pool's minimum, a baseline run). */
+  readonly rawNote?: string | undefined;
   /** Whether a bigger figure is better (for the ratio's reading). */
   readonly higherIsBetter: boolean;
   /** Target, as text, and whether it is met; undefined for informational rows. */
@@ -35,7 +37,7 @@ export function renderTable(rows: readonly Row[]): string {
   const lines = rows.map((row) => [
     `${row.metric} (${row.unit})`,
     format(row.session),
-    format(row.raw),
+    row.rawNote === undefined ? format(row.raw) : `${format(row.raw)} (${row.rawNote})`,
     formatRatio(ratio(row.session, row.raw)),
     row.jsonrpc === undefined ? '–' : format(row.jsonrpc),
     row.jsonrpc === undefined ? '–' : formatRatio(ratio(row.jsonrpc, row.raw)),

@@ -141,6 +141,12 @@ describe('the safety margins', () => {
     expect(effectivePool({ rate: 5, burst: 20 }, 0).spec.burst).toBe(19);
   });
 
+  it('on a fast pool, keep back 50 ms of refill (a stall in front of a burst), but never more than half', () => {
+    expect(effectivePool({ rate: 500, burst: 100 }, 0).spec.burst).toBe(75);
+    expect(effectivePool({ rate: 2000, burst: 1000 }, 0).spec.burst).toBe(900);
+    expect(effectivePool({ rate: 500, burst: 20 }, 0).spec.burst).toBe(10);
+  });
+
   it('never leave a pool that nothing can pass', () => {
     expect(effectivePool({ rate: 1, burst: 1 }, 2)).toMatchObject({ spec: { burst: 1 }, reserve: 0 });
     expect(effectivePool({ rate: 1, burst: 2 }, 2)).toMatchObject({ spec: { burst: 1 }, reserve: 0 });

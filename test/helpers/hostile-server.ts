@@ -81,6 +81,11 @@ export class HostilePeer {
     this.#ws.pause();
   }
 
+  /** Read the socket again after {@link stopReading}: what backed up arrives at once. */
+  resumeReading(): void {
+    this.#ws.resume();
+  }
+
   /** Drop the TCP connection without a close frame (the client sees 1006). */
   terminate(): void {
     this.#ws.terminate();
