@@ -6,8 +6,8 @@
  *   the same 2,000 at once, which Deribit ends with `10028` and a closed socket);
  * - the same 2,000 split across 4 processes, each with its own session, sharing one budget through Redis
  *   (skipped, saying so, without `redis-server`);
- * - a cancel issued behind 1,000 queued orders: how long until its answer, against one refill interval plus one
- *   round trip.
+ * - a cancel issued behind 1,000 queued orders: how long until its answer, against one refill interval plus the
+ *   round trip of a `public/get_time` sent beside it (same moment, same load).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -144,10 +144,6 @@ async function cancelBehind(emu: EmulatorHandle, rounds: number): Promise<LimitR
   for (let round = 0; round <= rounds; round++) {
     await session.call('private/cancel_all');
     await settle(REFILL_MS);
-    const trip = performance.now();
-    await session.call('private/cancel_by_label', { label: 'nothing' });
-    if (round > 0) trips.push(performance.now() - trip);
-    await settle(REFILL_MS);
     // The burst goes at once; the next 1,000 queue for credits behind it.
     const orders = Array.from({ length: LIMIT.burst + 1000 }, (_, index) =>
       session.call(
@@ -158,9 +154,16 @@ async function cancelBehind(emu: EmulatorHandle, rounds: number): Promise<LimitR
     );
     // Once the first 100 are answered, the pool is empty and about 1,000 orders wait for credits.
     await Promise.all(orders.slice(0, LIMIT.burst));
+    // The round trip beside it, at the same moment and load: a call of the non-matching pool, which has credits.
     const start = performance.now();
+    const trip = session.call('public/get_time').then(() => performance.now() - start);
     await session.call('private/cancel_by_label', { label: `c${round}-0` });
-    if (round > 0) waits.push(performance.now() - start); // round 0 warms up
+    const waited = performance.now() - start;
+    if (round > 0) {
+      // round 0 warms up
+      waits.push(waited);
+      trips.push(await trip);
+    }
     await Promise.allSettled(orders);
   }
   await session.call('private/cancel_all');
@@ -175,7 +178,7 @@ export async function atTheLimit(config: BenchConfig): Promise<LimitResult> {
     await settle(REFILL_MS);
     const redis = await throughRedis(emu, config.limitRounds);
     await settle(REFILL_MS);
-    const cancel = await cancelBehind(emu, config.limitRounds);
+    const cancel = await cancelBehind(emu, config.limitRounds * 2 - 1);
     await settle(REFILL_MS);
     const raw = await rawBurst(emu);
     return { calls: CALLS, minimumMs: minimumMs(CALLS), session, redis, raw, cancel };
