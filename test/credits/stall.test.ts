@@ -1,8 +1,10 @@
 /**
  * A stall between the session and the server, against a hostile server that counts credits on arrival as
  * Deribit does (issue 19): the burst is held up, the credits we refilled meanwhile go out behind it, and both
- * arrive at once, where the server's bucket, full and capped, has not refilled for them. The pool's safety
- * margin must absorb tens of milliseconds of this, or a fast tier earns a 10028 (which ends the session).
+ * arrive at once, where the server's bucket, full and capped, has not refilled for them. Without pacing by
+ * arrival (`src/calls/credits/arrival.ts`) a 300 ms stall earns 97 × 10028 at burst 100, 500 a second (the burst
+ * margin alone covers 25 ms; a 30 ms stall earned 10–13); with it, none. A fresh burst once the first is through
+ * must pause again, from the slower of the two counts: before that was so, the same stall earned 82.
  */
 import { afterEach, expect, it } from 'vitest';
 import { effectivePool } from '../../src/calls/credits/headroom.js';
@@ -13,9 +15,9 @@ const h = new HostileHarness();
 afterEach(() => h.cleanup());
 
 const TIER = { rate: 500, burst: 100 } as const;
-const STALL_MS = 30;
+const STALL_MS = 300;
 
-it('a burst held up 30 ms, with the refill arriving right behind it, earns no 10028 at burst 100, 500/s', async () => {
+it('a burst held up 300 ms, with the refill arriving right behind it, earns no 10028 at burst 100, 500/s', async () => {
   // The server's bucket, on its own clock, counting requests as they arrive.
   let credits: number = TIER.burst;
   let at = performance.now();

@@ -10,7 +10,7 @@
 import { InvalidArgumentError } from '../../errors/errors.js';
 import { monotonic } from '../../time/clock.js';
 import { onAbort } from '../../time/wait.js';
-import { type TakeResult, TokenBucket } from './bucket.js';
+import type { TakeResult } from './bucket.js';
 import {
   type AcquireOptions,
   type CreditGovernorOptions,
@@ -31,14 +31,14 @@ import {
   noTimeForCredits,
   type PoolState,
   poolStatus,
+  shadowTaken,
+  shadowWait,
   storeTimeoutError,
   type Waiter,
 } from './pool-state.js';
 import { classOf, POOL_NAMES, type PoolLimits, type PoolName, type Priority } from './pools.js';
 import { type CreditStore, defaultCreditStore } from './store.js';
-
-/** After a store failure, how long this process paces alone before it asks the store again. */
-const STORE_RETRY_MS = 2_000;
+import { STORE_RETRY_MS, StoreFailures } from './store-failures.js';
 
 /** Paces the calls of one subaccount by Deribit's credit pools. */
 export class CreditGovernor {
@@ -52,10 +52,19 @@ export class CreditGovernor {
   readonly #pools: Readonly<Record<PoolName, PoolState>>;
   readonly #heap = new DeadlineHeap<Waiter>();
   readonly #listeners = new Set<(notice: GovernorNotice) => void>();
-  readonly #failing = new Set<PoolName>();
+  readonly #failures = new StoreFailures({
+    clock: () => this.#clock(),
+    notify: (notice) => this.#notify(notice),
+    wake: (pool) => {
+      this.#pump(pool);
+      this.#schedule();
+    },
+    disposed: () => this.#disposed !== undefined,
+  });
   readonly #heldAfterMs: number;
   readonly #storeTimeoutMs: number;
   readonly #cooldownMs: number;
+  readonly #byArrival: boolean;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #ids = 0;
@@ -70,6 +79,7 @@ export class CreditGovernor {
     this.#heldAfterMs = positive(options.heldAfterMs, 1000, 'heldAfterMs');
     this.#storeTimeoutMs = positive(options.storeTimeoutMs, 1000, 'storeTimeoutMs');
     this.#cooldownMs = positive(options.cooldownMs, TOO_MANY_REQUESTS_COOLDOWN_MS, 'cooldownMs');
+    this.#byArrival = options.byArrival === true;
     const pools = {} as Record<PoolName, PoolState>;
     for (const name of POOL_NAMES) {
       const bucket = this.store.bucket(`${this.key}:${name}`);
@@ -92,8 +102,30 @@ export class CreditGovernor {
     if (pool.lanes.size > 0 && pool.lanes.hasAtOrBefore(rank)) return false;
     const result = this.#take(pool, rank);
     if (result === undefined || isThenable(result)) return false;
+    if (result.ok && this.#byArrival) shadowTaken(pool, result.available, this.#clock);
     pool.available = result.available;
     return result.ok;
+  }
+
+  /**
+   * A request of `method` is being sent: its number, while its pool waits for an answer to learn that a burst
+   * has reached Deribit (`arrival.ts`); else undefined, and nothing to report.
+   */
+  sending(method: string): number | undefined {
+    const pool = this.#pools[classOf(method).pool];
+    if (pool.shadow?.paused !== true) return undefined;
+    pool.sent += 1;
+    pool.shadow.sending(pool.sent);
+    return pool.sent;
+  }
+
+  /** The request {@link sending} numbered `index` was answered by the server (a result or an error). */
+  answered(method: string, index: number): void {
+    const pool = this.#pools[classOf(method).pool];
+    if (this.#disposed !== undefined || pool.shadow?.answered(index, this.#clock()) !== true) return;
+    pool.retryAt = 0;
+    this.#pump(pool);
+    this.#schedule();
   }
 
   /**
@@ -169,10 +201,10 @@ export class CreditGovernor {
     try {
       const drained = state.bucket.drain(spec, this.#cooldownMs);
       if (drained !== undefined && isThenable(drained)) {
-        drained.then(undefined, (error: unknown) => this.#storeFailed(state, error, this.#clock()));
+        drained.then(undefined, (error: unknown) => this.#failures.failed(state, error, this.#clock()));
       }
     } catch (error) {
-      this.#storeFailed(state, error, this.#clock());
+      this.#failures.failed(state, error, this.#clock());
     }
     this.#notify({ type: 'slowed', pool, cooldownMs: this.#cooldownMs });
   }
@@ -181,7 +213,7 @@ export class CreditGovernor {
   status(): CreditStatus {
     const pools = {} as Record<PoolName, PoolStatus>;
     for (const name of POOL_NAMES) pools[name] = poolStatus(this.#pools[name], this.store.sync);
-    return { pools, waiting: this.#waiting(), storeFailing: this.#failing.size > 0 };
+    return { pools, waiting: this.#waiting(), storeFailing: this.#failures.any };
   }
 
   /** Listen to {@link GovernorNotice}s; returns the function that stops listening. */
@@ -216,15 +248,20 @@ export class CreditGovernor {
   // No clock read on the way to the store: the fast path pays for the store's one only.
   #take(pool: PoolState, rank: number): TakeResult | PromiseLike<TakeResult> | undefined {
     const floor = rank === 0 ? 0 : pool.effective.reserve;
+    const held = shadowWait(pool, rank, this.#clock);
+    if (held > 0) return { ok: false, available: pool.available ?? 0, waitMs: held };
     if (pool.fallback !== undefined) {
       const now = this.#clock();
-      if (now >= pool.storeRetryAt && pool.probing === undefined) this.#probe(pool, now);
+      if (now >= pool.storeRetryAt && pool.probing === undefined) {
+        this.#failures.probe(pool, now);
+        this.#schedule();
+      }
       return pool.fallback.take(pool.effective.spec, 1, floor);
     }
     try {
       return pool.bucket.take(pool.effective.spec, 1, floor);
     } catch (error) {
-      this.#storeFailed(pool, error, this.#clock());
+      this.#failures.failed(pool, error, this.#clock());
       return undefined;
     }
   }
@@ -260,7 +297,7 @@ export class CreditGovernor {
       (answer) => {
         if (pool.taking !== taking) return;
         pool.taking = undefined;
-        this.#recovered(pool);
+        this.#failures.recovered(pool);
         this.#taken(pool, answer, this.#clock());
         this.#pump(pool);
         this.#schedule();
@@ -268,7 +305,7 @@ export class CreditGovernor {
       (error: unknown) => {
         if (pool.taking !== taking) return;
         pool.taking = undefined;
-        this.#storeFailed(pool, error, this.#clock());
+        this.#failures.failed(pool, error, this.#clock());
         this.#pump(pool);
         this.#schedule();
       },
@@ -282,6 +319,7 @@ export class CreditGovernor {
       pool.retryAt = now + Math.max(1, Math.ceil(result.waitMs));
       return false;
     }
+    if (this.#byArrival) shadowTaken(pool, result.available, this.#clock);
     // The head may have changed while an asynchronous take was out: the credits go to whoever is first now.
     for (let head = pool.lanes.head(); head !== undefined; head = pool.lanes.head()) {
       const waiter = this.#settle(head);
@@ -292,56 +330,6 @@ export class CreditGovernor {
       waiter?.reject(creditTimeout(head, now));
     }
     return true;
-  }
-
-  // ── store failures ──────────────────────────────────────────────────────────────────────────────────
-
-  /**
-   * The store failed (or did not answer in time). Calls must not hang on it, and failing them would block
-   * cancels too, so this process paces the pool alone from the last count it saw (0 if none), which holds
-   * for one process per subaccount; the session reports it, and the store is asked again every 2 s.
-   */
-  #storeFailed(pool: PoolState, error: unknown, now: number): void {
-    if (this.#disposed !== undefined) return;
-    pool.storeRetryAt = now + STORE_RETRY_MS;
-    if (pool.fallback !== undefined) return;
-    pool.fallback = new TokenBucket(this.#clock, pool.available ?? 0);
-    pool.retryAt = 0;
-    const first = this.#failing.size === 0;
-    this.#failing.add(pool.name);
-    if (first) this.#notify({ type: 'store-failed', error });
-  }
-
-  #recovered(pool: PoolState): void {
-    pool.fallback = undefined;
-    if (!this.#failing.delete(pool.name) || this.#failing.size > 0) return;
-    this.#notify({ type: 'store-recovered' });
-  }
-
-  /** Ask the failed store whether it answers again, without holding calls on it. */
-  #probe(pool: PoolState, now: number): void {
-    const probing = { id: ++this.#ids, since: now };
-    pool.probing = probing;
-    const done = (ok: boolean, error?: unknown): void => {
-      if (pool.probing !== probing) return;
-      pool.probing = undefined;
-      if (ok) this.#recovered(pool);
-      else this.#storeFailed(pool, error, this.#clock());
-      this.#pump(pool);
-      this.#schedule();
-    };
-    try {
-      const answer = pool.bucket.peek(pool.effective.spec);
-      if (isThenable(answer))
-        answer.then(
-          () => done(true),
-          (error: unknown) => done(false, error),
-        );
-      else queueMicrotask(() => done(true));
-    } catch (error) {
-      queueMicrotask(() => done(false, error));
-    }
-    this.#schedule();
   }
 
   // ── the one timer ───────────────────────────────────────────────────────────────────────────────────
@@ -388,7 +376,7 @@ export class CreditGovernor {
       const pool = this.#pools[name];
       if (pool.taking !== undefined && now - pool.taking.since >= this.#storeTimeoutMs) {
         pool.taking = undefined;
-        this.#storeFailed(pool, storeTimeoutError(this.#storeTimeoutMs), now);
+        this.#failures.failed(pool, storeTimeoutError(this.#storeTimeoutMs), now);
       }
       if (pool.probing !== undefined && now - pool.probing.since >= this.#storeTimeoutMs) {
         pool.probing = undefined;

@@ -2,11 +2,11 @@
  * Safety margins: the bucket this library keeps is a little smaller and slower than Deribit's, because the
  * server's bucket can be emptier than ours at the moment a request arrives:
  * - network and event-loop jitter: two requests released 200 ms apart can arrive 150 ms apart, so the server
- *   refilled less between them than we did. Worst is a stall in front of a burst (a retransmitted segment, a
- *   pause at the gateway): the refill we sent behind it arrives with it, where the server's bucket, full and
- *   capped, refilled nothing for it. A burst margin of `m` requests absorbs `m / rate` seconds of that, so the
- *   margin is set in time ({@link JITTER_MS}), not only as a share of the burst: 5 % of burst 100 is 10 ms at
- *   500/s, and a 30 ms stall earned a 10028 (test/credits/stall.test.ts);
+ *   refilled less between them than we did. A burst margin of `m` requests absorbs `m / rate` seconds of it, so
+ *   the margin is set in time ({@link JITTER_MS}) as well as a share of the burst (5 % of burst 100 is only 10 ms
+ *   at 500/s). A stall in front of a burst on our own socket is covered, whatever its length, by pacing by
+ *   arrival (`arrival.ts`); the margin is for what that cannot see: other processes on the same Redis budget, a
+ *   fork on its own socket;
  * - the refill is measured on two clocks (ours, the server's) that never agree exactly, and the server may
  *   round credits per request; a 2 % slower refill covers drift and rounding over any length of time;
  * - calls we cannot see (a browser tab on the same subaccount) spend credits too: no margin covers them all,
@@ -20,8 +20,8 @@ import type { PoolLimit } from './pools.js';
 export const RATE_SHARE = 0.98;
 /** The share of the burst kept back (at least one request when the burst has two or more). */
 export const BURST_MARGIN = 0.05;
-/** The stall in front of a burst the margin absorbs, ms (at most half the burst is kept back for it). */
-export const JITTER_MS = 50;
+/** The jitter the margin absorbs, ms of refill (at most half the burst is kept back for it). */
+export const JITTER_MS = 25;
 /** How much slower the pool refills for a while after a 10028 that came anyway (another client spent it). */
 export const SLOW_SHARE = 0.5;
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { RequestTimeoutError } from '../../errors/errors.js';
+import { ArrivalShadow } from './arrival.js';
 import type { TokenBucket } from './bucket.js';
 import type { PoolStatus } from './governor-types.js';
 import { type EffectivePool, effectivePool } from './headroom.js';
@@ -52,6 +53,10 @@ export interface PoolState {
   probing: InFlight | undefined;
   /** Whether the `held` notice went out for the current stretch of waiting. */
   heldNoticed: boolean;
+  /** A lower bound on Deribit's bucket after a burst from a (nearly) full pool (`arrival.ts`). */
+  shadow: ArrivalShadow | undefined;
+  /** Requests numbered for the shadow so far. */
+  sent: number;
 }
 
 /** The limit of `pool`: the user's override, else the account's, else Deribit's default. */
@@ -74,6 +79,8 @@ export function newPoolState(name: PoolName, bucket: CreditBucket, limit: PoolLi
     storeRetryAt: 0,
     probing: undefined,
     heldNoticed: false,
+    shadow: undefined,
+    sent: 0,
   };
 }
 
@@ -124,4 +131,29 @@ export function noTimeForCredits(method: string, pool: PoolName): RequestTimeout
 /** A take that never answered in time, turned into a store failure. */
 export function storeTimeoutError(ms: number): Error {
   return new Error(`the credit store did not answer within ${ms} ms`);
+}
+
+/** Before a take from `pool` at `rank`: ms to wait for its shadow (0: go). `critical` calls never wait on it. */
+export function shadowWait(pool: PoolState, rank: number, clock: () => number): number {
+  const shadow = pool.shadow;
+  if (shadow === undefined || rank === 0) return 0;
+  const { rate, burst } = pool.effective.spec;
+  const wait = shadow.waitMs(clock(), rate, burst);
+  if (wait === undefined) pool.shadow = undefined;
+  return wait ?? 0;
+}
+
+/**
+ * A take from `pool` went, leaving `available`: a take from a (nearly) full pool begins a burst, and a new paused
+ * shadow (unless one is paused already); any other take is counted in the shadow there is.
+ */
+export function shadowTaken(pool: PoolState, available: number, clock: () => number): void {
+  const shadow = pool.shadow;
+  const full = pool.effective.spec.burst - 2;
+  // Nearly full by both counts: our bucket refills from sends, and would call the refill behind a stall full.
+  if (available < full || (shadow !== undefined && (shadow.paused || shadow.tokens - 1 < full))) {
+    shadow?.taken();
+    return;
+  }
+  pool.shadow = new ArrivalShadow(Math.min(available, (shadow?.tokens ?? available + 1) - 1), clock());
 }

@@ -41,7 +41,7 @@ export class GovernorRegistry {
     }
     let entry = byKey.get(key);
     if (entry === undefined || entry.governor.disposed) {
-      entry = { governor: new CreditGovernor({ ...options, store, key }), holders: 0 };
+      entry = { governor: new CreditGovernor({ ...options, store, key, byArrival: true }), holders: 0 };
       byKey.set(key, entry);
     }
     entry.holders += 1;

@@ -1,0 +1,86 @@
+/**
+ * Pacing by arrival: a lower bound on Deribit's bucket, kept after a burst from a (nearly) full pool.
+ *
+ * Our bucket refills from when we send; Deribit's from when requests arrive. A stall in front of a burst (a
+ * retransmitted segment, a pause at the gateway) delays the burst, and what we refilled and sent meanwhile arrives
+ * with it, where Deribit's bucket, full and capped, refilled nothing for it: a `10028`, which ends the session.
+ * The burst margin (`headroom.ts`) absorbs 50 ms of that; this absorbs any length. From a take on a (nearly) full
+ * pool, the shadow holds what is left then and refills nothing until an answer comes to a request sent after it:
+ * one socket is FIFO, so that request's answer means the burst has arrived, and Deribit's bucket has refilled at
+ * least since then. The shadow refills from that answer and goes once it is full again (Deribit's is too, then).
+ * It costs one round trip of refill a burst; a pool that is never near full never makes one.
+ *
+ * Per process: requests of other processes (and of a fork on its own socket) are not in it; the margin still is.
+ * @module
+ */
+
+/** How long the shadow waits for the answer that ends its pause before it refills anyway. */
+export const MAX_PAUSE_MS = 1000;
+
+/** The lower bound on one pool's server bucket; see the module's comment. */
+export class ArrivalShadow {
+  /** Tokens, by our count, that Deribit's bucket surely holds. */
+  #tokens: number;
+  /** Monotonic ms the pause began, or undefined once it ended. */
+  #pausedAt: number | undefined;
+  /** Refilled up to this monotonic ms (once the pause ended). */
+  #at = 0;
+  /** The index of the first request sent after the pause began (undefined until it is sent). */
+  #probe: number | undefined;
+
+  /** @param tokens - what the pool held just after the take that began it; @param now - monotonic ms */
+  constructor(tokens: number, now: number) {
+    this.#tokens = tokens;
+    this.#pausedAt = now;
+  }
+
+  /** Tokens it counts, as of the last {@link waitMs}. */
+  get tokens(): number {
+    return this.#tokens;
+  }
+
+  /** Whether it still waits for the answer that ends the pause. */
+  get paused(): boolean {
+    return this.#pausedAt !== undefined;
+  }
+
+  /** Request `index` is sent: the first after the pause began is the one whose answer ends it. */
+  sending(index: number): void {
+    if (this.#pausedAt !== undefined && this.#probe === undefined) this.#probe = index;
+  }
+
+  /** Request `index` was answered at `now`: the pause ends if it was sent after the pause began. */
+  answered(index: number, now: number): boolean {
+    if (this.#pausedAt === undefined || this.#probe === undefined || index < this.#probe) return false;
+    this.#resume(now);
+    return true;
+  }
+
+  /**
+   * ms until a take may go (0: now), refilling at `rate` a second up to `burst`; `Infinity`… never: a paused
+   * shadow waits at most until {@link MAX_PAUSE_MS}. Returns `undefined` when the shadow has caught up (full):
+   * the caller drops it.
+   */
+  waitMs(now: number, rate: number, burst: number): number | undefined {
+    if (this.#pausedAt !== undefined && now - this.#pausedAt >= MAX_PAUSE_MS) {
+      this.#resume(this.#pausedAt + MAX_PAUSE_MS);
+    }
+    if (this.#pausedAt !== undefined) {
+      return this.#tokens >= 1 ? 0 : this.#pausedAt + MAX_PAUSE_MS - now;
+    }
+    this.#tokens = Math.min(burst, this.#tokens + ((now - this.#at) * rate) / 1000);
+    this.#at = Math.max(this.#at, now);
+    if (this.#tokens >= burst) return undefined;
+    return this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / rate) * 1000;
+  }
+
+  /** A take went (after {@link waitMs} said 0). */
+  taken(): void {
+    this.#tokens -= 1;
+  }
+
+  #resume(at: number): void {
+    this.#pausedAt = undefined;
+    this.#at = at;
+  }
+}
