@@ -82,7 +82,7 @@ export class SocketLifetime {
   readonly channels = new SocketChannels();
   readonly #controller = new AbortController();
   readonly #requester: Requester;
-  readonly #undoParent: (() => void) | undefined;
+  #undoParent: (() => void) | undefined;
   #monitor: LivenessMonitor | undefined;
   #answering = false;
   #end: LifetimeEnd | undefined;
@@ -118,6 +118,15 @@ export class SocketLifetime {
   /** Why it ended, once it has. */
   get ended(): LifetimeEnd | undefined {
     return this.#end;
+  }
+
+  /**
+   * The loop run that opened this socket is over: nothing aborts its signal any more. Stop listening to it, so
+   * the signal (about 1 KiB) is not kept for as long as the socket lives.
+   */
+  releaseParent(): void {
+    this.#undoParent?.();
+    this.#undoParent = undefined;
   }
 
   /** Send a request of the session's own on this socket. */
