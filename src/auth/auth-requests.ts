@@ -17,6 +17,7 @@ import {
   SessionClosedError,
 } from '../errors/errors.js';
 import type { SessionContext } from '../session/context.js';
+import type { LazyAbort } from '../time/lazy-abort.js';
 import { clockOffsetFrom, credentialParams, parseTokenResult, type TokenSet } from './grants.js';
 import { randomNonce } from './signature.js';
 import { AuthThrottle } from './throttle.js';
@@ -24,7 +25,7 @@ import { AuthThrottle } from './throttle.js';
 /** Auth requests of one session. */
 export class AuthRequests {
   readonly #ctx: SessionContext;
-  readonly #disposed: AbortSignal;
+  readonly #disposed: Pick<LazyAbort, 'aborted' | 'signal'>;
   readonly #throttle = new AuthThrottle();
   /** Server time − local time, ms: learnt when a signature is refused. */
   #clockOffset = 0;
@@ -33,7 +34,7 @@ export class AuthRequests {
    * @param ctx - the session's context
    * @param disposed - aborts when the session closes: throttle waits end, no more requests
    */
-  constructor(ctx: SessionContext, disposed: AbortSignal) {
+  constructor(ctx: SessionContext, disposed: Pick<LazyAbort, 'aborted' | 'signal'>) {
     this.#ctx = ctx;
     this.#disposed = disposed;
   }
@@ -93,8 +94,10 @@ export class AuthRequests {
     signal: AbortSignal,
     timeout = this.#ctx.options.requestTimeout,
   ): Promise<TokenSet> {
-    await this.#throttle.wait(this.#disposed, (waitMs) =>
-      this.#ctx.log('debug', 'auth throttled', { waitMs }),
+    // The signal only when the throttle waits: an idle session never makes it.
+    await this.#throttle.wait(
+      () => this.#disposed.signal,
+      (waitMs) => this.#ctx.log('debug', 'auth throttled', { waitMs }),
     );
     if (this.#disposed.aborted || this.#ctx.state === 'closed') throw new SessionClosedError();
     const state = randomNonce(16);

@@ -22,6 +22,7 @@ import {
 import type { SessionContext } from '../session/context.js';
 import { isReady, type SessionState, type TransitionReason } from '../session/state.js';
 import { monotonic } from '../time/clock.js';
+import { LazyAbort } from '../time/lazy-abort.js';
 import { DeadlineTimer, onAbort, sleep } from '../time/wait.js';
 import { AuthRequests } from './auth-requests.js';
 import { type Grant, parseTokenResult, refreshParams, type TokenSet } from './grants.js';
@@ -75,8 +76,8 @@ export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
   #job: Job | undefined;
   #unauthorizedStreak = 0;
   #lastUnauthorizedAt = Number.NEGATIVE_INFINITY;
-  /** Aborted by {@link dispose}: ends any throttle or backoff wait at once. */
-  readonly #disposed = new AbortController();
+  /** Aborted by {@link dispose}: ends any throttle or backoff wait at once (its signal made only for a wait). */
+  readonly #disposed = new LazyAbort();
 
   /**
    * @param ctx - the session's context
@@ -94,7 +95,7 @@ export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
     this.#link = link;
     this.#refreshToken = refreshToken;
     this.#source = source;
-    this.#requests = new AuthRequests(ctx, this.#disposed.signal);
+    this.#requests = new AuthRequests(ctx, this.#disposed);
   }
 
   /** The granted scope of the current token. */
@@ -128,7 +129,7 @@ export class TokenKeeper<Socket extends KeeperSocket = SocketLifetime> {
   }
 
   get #isDisposed(): boolean {
-    return this.#disposed.signal.aborted || this.#ctx.state === 'closed';
+    return this.#disposed.aborted || this.#ctx.state === 'closed';
   }
 
   /**

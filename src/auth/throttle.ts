@@ -25,8 +25,14 @@ export class AuthThrottle {
   // Created on first use.
   #recent: number[] | undefined;
 
-  /** Resolve when one more auth request may go (at once, usually); rejects when `signal` aborts. */
-  async wait(signal: AbortSignal, onThrottled: (waitMs: number) => void): Promise<void> {
+  /**
+   * Resolve when one more auth request may go (at once, usually); rejects when `signal` aborts. `signal` may be
+   * a function, called only when the throttle has to wait.
+   */
+  async wait(
+    signal: AbortSignal | (() => AbortSignal),
+    onThrottled: (waitMs: number) => void,
+  ): Promise<void> {
     this.#recent ??= [];
     const recent = this.#recent;
     const now = monotonic();
@@ -34,7 +40,7 @@ export class AuthThrottle {
     if (recent.length >= MAX_AUTHS_PER_WINDOW) {
       const waitMs = (recent[0] ?? now) + AUTH_WINDOW_MS - now;
       onThrottled(Math.round(waitMs));
-      await sleep(waitMs, signal);
+      await sleep(waitMs, typeof signal === 'function' ? signal() : signal);
       recent.shift();
     }
     recent.push(monotonic());

@@ -39,7 +39,8 @@ function truthy(value: unknown): boolean {
 export class PlatformGate {
   readonly #ctx: SessionContext;
   #all = false;
-  readonly #indices = new Set<string>();
+  /** The locked indices; undefined while none is (the usual case: no empty set kept a session). */
+  #indices: ReadonlySet<string> | undefined;
   #changed: { promise: Promise<void>; resolve: () => void } | undefined;
 
   /** @param ctx - the session's context (warnings) */
@@ -49,7 +50,7 @@ export class PlatformGate {
 
   /** Whether anything is locked (the call path checks this first: free when nothing is). */
   get locked(): boolean {
-    return this.#all || this.#indices.size > 0;
+    return this.#all || this.#indices !== undefined;
   }
 
   /** Why `method` may not go now, or undefined when it may. */
@@ -60,7 +61,7 @@ export class PlatformGate {
     if (typeof instrument !== 'string') return undefined;
     const index = indexOf(instrument);
     const currency = (instrument.split(/[-_]/)[0] ?? '').toLowerCase();
-    if (this.#indices.has(index) || this.#indices.has(currency)) return `the ${index} index is locked`;
+    if (this.#indices?.has(index) || this.#indices?.has(currency)) return `the ${index} index is locked`;
     return undefined;
   }
 
@@ -113,21 +114,20 @@ export class PlatformGate {
       });
     }
     if (typeof price_index === 'string') {
-      const next = new Set(this.#indices);
+      const next = new Set(this.#indices ?? []);
       if (truthy(locked)) next.add(price_index.toLowerCase());
       else next.delete(price_index.toLowerCase());
       this.#set(this.#all, [...next]);
-    } else if (locked !== undefined) this.#set(truthy(locked), [...this.#indices]);
+    } else if (locked !== undefined) this.#set(truthy(locked), [...(this.#indices ?? [])]);
   }
 
   #set(all: boolean, indices: readonly string[]): void {
     const before = this.#describe();
     this.#all = all;
-    this.#indices.clear();
-    for (const index of indices) this.#indices.add(index);
+    this.#indices = indices.length > 0 ? new Set(indices) : undefined;
     const after = this.#describe();
     if (before === after) return;
-    const items = all ? ['platform'] : [...this.#indices].sort();
+    const items = all ? ['platform'] : [...(this.#indices ?? [])].sort();
     this.#ctx.warn(
       this.locked
         ? {
@@ -143,7 +143,7 @@ export class PlatformGate {
   }
 
   #describe(): string {
-    return `${this.#all}|${[...this.#indices].sort().join(',')}`;
+    return `${this.#all}|${[...(this.#indices ?? [])].sort().join(',')}`;
   }
 }
 

@@ -171,7 +171,10 @@ export class ConnectionLoop {
     const run = (): Promise<void> =>
       controller.signal.aborted ? Promise.resolve() : this.#run(controller.signal, failure);
     void (defer ? Promise.resolve().then(run) : run()).finally(() => {
-      if (this.#abort === controller) this.#abort = undefined;
+      if (this.#abort !== controller) return; // stopped or ended: its socket went with it
+      this.#abort = undefined;
+      // Nothing aborts this run's signal from now on: the socket it left need not hold on to it.
+      this.#current?.releaseParent();
     });
   }
 

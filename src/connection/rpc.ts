@@ -75,7 +75,8 @@ export class RpcConnection {
   readonly #socket: WebSocketLike;
   readonly #handlers: RpcHandlers;
   readonly #pending = new Map<number, Pending>();
-  readonly #idless: IdlessErrors;
+  /** Made at the first id-less error: rare, and its links cost about 0.4 KiB a socket. */
+  #idless: IdlessErrors | undefined;
   #nextId = 1;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = NO_TIMER;
@@ -99,7 +100,10 @@ export class RpcConnection {
   private constructor(socket: WebSocketLike, handlers: RpcHandlers) {
     this.#socket = socket;
     this.#handlers = handlers;
-    this.#idless = new IdlessErrors({
+  }
+
+  #idlessErrors(): IdlessErrors {
+    this.#idless ??= new IdlessErrors({
       pendingIds: () => this.#pending.keys(),
       isPending: (id) => this.#pending.has(id),
       reject: (id, wire) => {
@@ -108,6 +112,7 @@ export class RpcConnection {
       },
       unmatched: (error) => this.#handlers.onProtocolError(error),
     });
+    return this.#idless;
   }
 
   /** Open a socket and resolve once it is open; see {@link openSocket} for how it fails. */
@@ -345,7 +350,7 @@ export class RpcConnection {
     }
     if (frame.error !== undefined && frame.error !== null && frame.method === undefined) {
       this.lastResponseAt = now;
-      this.#idless.add(frame.error);
+      this.#idlessErrors().add(frame.error);
       return;
     }
     if (frame.method === 'subscription' && typeof frame.params?.channel === 'string') {
@@ -422,7 +427,7 @@ export class RpcConnection {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = NO_TIMER;
-    this.#idless.dispose();
+    this.#idless?.dispose();
   }
 
   #rejectAll(errorFor: CloseErrorFor): void {

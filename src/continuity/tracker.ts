@@ -9,6 +9,7 @@ import { currencyOf, scopeOf } from './scopes.js';
 
 /** How many trade ids and order versions are remembered (the oldest are forgotten first). */
 const REMEMBERED = 20_000;
+const NONE: ReadonlySet<string> = new Set();
 
 /** A trade as the tracker reads it. */
 export interface TradeLike {
@@ -42,12 +43,19 @@ function asList(data: unknown): readonly unknown[] {
 
 /** Delivered state of one session's private channels. */
 export class DeliveryTracker {
-  readonly #trades = new Set<string>();
+  // Each made on first use: a session that never sees a private order or trade (most, in a process holding
+  // hundreds) should not carry four empty collections (about 0.7 KiB).
+  #trades: Set<string> | undefined;
   /** The last delivered version of each order: its update time, and what else tells two versions apart. */
-  readonly #orders = new Map<string, { readonly at: number; readonly version: string }>();
-  readonly #instruments = new Map<string, string>();
-  readonly currencies = new Set<string>();
+  #orders: Map<string, { readonly at: number; readonly version: string }> | undefined;
+  #instruments: Map<string, string> | undefined;
+  #currencies: Set<string> | undefined;
   #held: Array<readonly [channel: string, data: unknown]> | undefined;
+
+  /** The currencies of the instruments seen (empty until one is). */
+  get currencies(): ReadonlySet<string> {
+    return this.#currencies ?? NONE;
+  }
 
   /** Whether `channel`'s notifications are worth reading (the gap-filled families). */
   static tracks(channel: string): boolean {
@@ -91,46 +99,53 @@ export class DeliveryTracker {
 
   /** Whether this trade was delivered already. */
   seenTrade(trade: TradeLike): boolean {
-    return typeof trade.trade_id === 'string' && this.#trades.has(trade.trade_id);
+    return typeof trade.trade_id === 'string' && (this.#trades?.has(trade.trade_id) ?? false);
   }
 
   /** Whether this version of the order, or a newer one, was delivered already. */
   seenOrder(order: OrderLike): boolean {
     if (typeof order.order_id !== 'string') return false;
-    const seen = this.#orders.get(order.order_id);
+    const seen = this.#orders?.get(order.order_id);
     if (seen === undefined || typeof order.last_update_timestamp !== 'number') return false;
     return seen.at > order.last_update_timestamp || seen.version === versionOf(order);
   }
 
   noteTrade(trade: TradeLike): void {
     if (typeof trade.trade_id !== 'string') return;
-    this.#trades.add(trade.trade_id);
-    if (this.#trades.size > REMEMBERED) this.#trades.delete(this.#trades.values().next().value as string);
+    this.#trades ??= new Set();
+    const trades = this.#trades;
+    trades.add(trade.trade_id);
+    if (trades.size > REMEMBERED) trades.delete(trades.values().next().value as string);
     this.#noteInstrument(trade.instrument_name);
   }
 
   noteOrder(order: OrderLike): void {
     if (typeof order.order_id !== 'string') return;
     const at = typeof order.last_update_timestamp === 'number' ? order.last_update_timestamp : 0;
-    const before = this.#orders.get(order.order_id);
+    this.#orders ??= new Map();
+    const orders = this.#orders;
+    const before = orders.get(order.order_id);
     if (before !== undefined && before.at > at) return; // an older version: the newer one stays
-    this.#orders.delete(order.order_id); // re-inserted: the newest versions are the last forgotten
-    this.#orders.set(order.order_id, { at, version: versionOf(order) });
-    if (this.#orders.size > REMEMBERED) this.#orders.delete(this.#orders.keys().next().value as string);
+    orders.delete(order.order_id); // re-inserted: the newest versions are the last forgotten
+    orders.set(order.order_id, { at, version: versionOf(order) });
+    if (orders.size > REMEMBERED) orders.delete(orders.keys().next().value as string);
     if (typeof order.instrument_name === 'string') {
-      this.#instruments.set(order.order_id, order.instrument_name);
-      if (this.#instruments.size > REMEMBERED)
-        this.#instruments.delete(this.#instruments.keys().next().value as string);
+      this.#instruments ??= new Map();
+      const instruments = this.#instruments;
+      instruments.set(order.order_id, order.instrument_name);
+      if (instruments.size > REMEMBERED) instruments.delete(instruments.keys().next().value as string);
     }
     this.#noteInstrument(order.instrument_name);
   }
 
   /** The instrument of an order this session saw, if any. */
   instrumentOf(orderId: string): string | undefined {
-    return this.#instruments.get(orderId);
+    return this.#instruments?.get(orderId);
   }
 
   #noteInstrument(instrument: unknown): void {
-    if (typeof instrument === 'string') this.currencies.add(currencyOf(instrument));
+    if (typeof instrument !== 'string') return;
+    this.#currencies ??= new Set();
+    this.#currencies.add(currencyOf(instrument));
   }
 }

@@ -44,6 +44,8 @@ export class SocketChannels {
     for (const channel of channels) inflight.set(channel, outcome);
     const forget = (): void => {
       for (const channel of channels) if (inflight.get(channel) === outcome) inflight.delete(channel);
+      // Nothing in flight: let the empty map go (every socket subscribes platform_state, then idles).
+      if (inflight.size === 0 && this.#inflight === inflight) this.#inflight = undefined;
     };
     outcome.then(forget, forget);
   }
