@@ -304,15 +304,8 @@ export class CallGate<Socket extends GateSocket = SocketLifetime> {
    * reconnect backs off instead of storming.
    */
   #guard<T>(life: Socket, method: string, sent: Promise<T>): Promise<T> {
-    const governor = this.#link.governor();
-    const index = governor?.sending(method);
-    if (index !== undefined) {
-      // Its answer tells the governor the burst before it has reached Deribit (credits/arrival.ts).
-      const answered = (): void => governor?.answered(method, index);
-      sent.then(answered, (error: unknown) => {
-        if (error instanceof RpcError) answered();
-      });
-    }
+    // Its answer may tell the governor that the burst before it has reached Deribit (credits/arrival.ts).
+    this.#link.governor()?.sending(method, sent);
     sent.catch((error: unknown) => {
       if (!isTooManyRequests(error)) return;
       this.#link.governor()?.onTooManyRequests(poolOf(method));

@@ -25,13 +25,23 @@ export class ArrivalShadow {
   #pausedAt: number | undefined;
   /** Refilled up to this monotonic ms (once the pause ended). */
   #at = 0;
-  /** The index of the first request sent after the pause began (undefined until it is sent). */
-  #probe: number | undefined;
+  /** The first request sent after the pause began: its answer ends the pause. */
+  #probe: PromiseLike<unknown> | undefined;
+  /** Whether the probe is listened to. */
+  #listening = false;
 
   /** @param tokens - what the pool held just after the take that began it; @param now - monotonic ms */
   constructor(tokens: number, now: number) {
     this.#tokens = tokens;
     this.#pausedAt = now;
+  }
+
+  /** Begin again, paused, as a new shadow would (the object is reused: a pool starts one a burst). */
+  restart(tokens: number, now: number): void {
+    this.#tokens = tokens;
+    this.#pausedAt = now;
+    this.#probe = undefined;
+    this.#listening = false;
   }
 
   /** Tokens it counts, as of the last {@link waitMs}. */
@@ -44,26 +54,45 @@ export class ArrivalShadow {
     return this.#pausedAt !== undefined;
   }
 
-  /** Request `index` is sent: the first after the pause began is the one whose answer ends it. */
-  sending(index: number): void {
-    if (this.#pausedAt !== undefined && this.#probe === undefined) this.#probe = index;
-  }
-
-  /** Request `index` was answered at `now`: the pause ends if it was sent after the pause began. */
-  answered(index: number, now: number): boolean {
-    if (this.#pausedAt === undefined || this.#probe === undefined || index < this.#probe) return false;
-    this.#resume(now);
+  /** A request is sent: the first after the pause began is the probe. Returns whether this one is. */
+  sending(sent: PromiseLike<unknown>): boolean {
+    if (this.#pausedAt === undefined || this.#probe !== undefined) return false;
+    this.#probe = sent;
     return true;
   }
 
   /**
-   * ms until a take may go (0: now), refilling at `rate` a second up to `burst`; `Infinity`… never: a paused
-   * shadow waits at most until {@link MAX_PAUSE_MS}. Returns `undefined` when the shadow has caught up (full):
-   * the caller drops it.
+   * Call `answered` once the probe is answered by the server (`isAnswer` tells a server's error from a local
+   * one, after which the pause waits out {@link MAX_PAUSE_MS}). Listened to from its send: an answer that came
+   * unheard before a later burst would end that burst's pause at the wrong time.
+   */
+  listen(answered: () => void, isAnswer: (error: unknown) => boolean): void {
+    const probe = this.#probe;
+    if (probe === undefined || this.#listening || this.#pausedAt === undefined) return;
+    this.#listening = true;
+    const pausedAt = this.#pausedAt;
+    const end = (): void => {
+      if (this.#pausedAt === pausedAt) answered();
+    };
+    probe.then(end, (error: unknown) => {
+      if (isAnswer(error)) end();
+    });
+  }
+
+  /** End the pause at `now` (the probe was answered): refill from then. */
+  resume(now: number): void {
+    this.#pausedAt = undefined;
+    this.#at = now;
+  }
+
+  /**
+   * ms until a take may go (0: now), refilling at `rate` a second up to `burst`; a paused shadow with no tokens
+   * waits at most until {@link MAX_PAUSE_MS}. Returns `undefined` when the shadow has caught up (full): the
+   * pool then paces by its bucket alone.
    */
   waitMs(now: number, rate: number, burst: number): number | undefined {
     if (this.#pausedAt !== undefined && now - this.#pausedAt >= MAX_PAUSE_MS) {
-      this.#resume(this.#pausedAt + MAX_PAUSE_MS);
+      this.resume(this.#pausedAt + MAX_PAUSE_MS);
     }
     if (this.#pausedAt !== undefined) {
       return this.#tokens >= 1 ? 0 : this.#pausedAt + MAX_PAUSE_MS - now;
@@ -77,10 +106,5 @@ export class ArrivalShadow {
   /** A take went (after {@link waitMs} said 0). */
   taken(): void {
     this.#tokens -= 1;
-  }
-
-  #resume(at: number): void {
-    this.#pausedAt = undefined;
-    this.#at = at;
   }
 }

@@ -7,9 +7,10 @@
  * without a promise.
  * @module
  */
-import { InvalidArgumentError } from '../../errors/errors.js';
+import { InvalidArgumentError, RpcError } from '../../errors/errors.js';
 import { monotonic } from '../../time/clock.js';
 import { onAbort } from '../../time/wait.js';
+import type { ArrivalShadow } from './arrival.js';
 import type { TakeResult } from './bucket.js';
 import {
   type AcquireOptions,
@@ -40,6 +41,9 @@ import { classOf, POOL_NAMES, type PoolLimits, type PoolName, type Priority } fr
 import { type CreditStore, defaultCreditStore } from './store.js';
 import { STORE_RETRY_MS, StoreFailures } from './store-failures.js';
 
+/** Whether `error` is the server's answer (it then received the request), not a local failure. */
+const isServerAnswer = (error: unknown): boolean => error instanceof RpcError;
+
 /** Paces the calls of one subaccount by Deribit's credit pools. */
 export class CreditGovernor {
   /** The store's name for the subaccount. */
@@ -65,6 +69,15 @@ export class CreditGovernor {
   readonly #storeTimeoutMs: number;
   readonly #cooldownMs: number;
   readonly #byArrival: boolean;
+  /** A paused shadow's probe is answered: the burst has reached Deribit, and the pool refills from now. */
+  readonly #listenToProbe = (pool: PoolState, shadow: ArrivalShadow): void =>
+    shadow.listen(() => {
+      if (this.#disposed !== undefined || !pool.shadowActive) return;
+      shadow.resume(this.#clock());
+      pool.retryAt = 0;
+      this.#pump(pool);
+      this.#schedule();
+    }, isServerAnswer);
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #ids = 0;
@@ -108,24 +121,13 @@ export class CreditGovernor {
   }
 
   /**
-   * A request of `method` is being sent: its number, while its pool waits for an answer to learn that a burst
-   * has reached Deribit (`arrival.ts`); else undefined, and nothing to report.
+   * A request of `method` is being sent, `sent` its answer: while its pool's shadow waits to learn that a burst
+   * has reached Deribit, the first such request's answer tells it (`arrival.ts`): one listener a burst.
    */
-  sending(method: string): number | undefined {
+  sending(method: string, sent: PromiseLike<unknown>): void {
     const pool = this.#pools[classOf(method).pool];
-    if (pool.shadow?.paused !== true) return undefined;
-    pool.sent += 1;
-    pool.shadow.sending(pool.sent);
-    return pool.sent;
-  }
-
-  /** The request {@link sending} numbered `index` was answered by the server (a result or an error). */
-  answered(method: string, index: number): void {
-    const pool = this.#pools[classOf(method).pool];
-    if (this.#disposed !== undefined || pool.shadow?.answered(index, this.#clock()) !== true) return;
-    pool.retryAt = 0;
-    this.#pump(pool);
-    this.#schedule();
+    const shadow = pool.shadow;
+    if (pool.shadowActive && shadow?.sending(sent) === true) this.#listenToProbe(pool, shadow);
   }
 
   /**

@@ -53,10 +53,10 @@ export interface PoolState {
   probing: InFlight | undefined;
   /** Whether the `held` notice went out for the current stretch of waiting. */
   heldNoticed: boolean;
-  /** A lower bound on Deribit's bucket after a burst from a (nearly) full pool (`arrival.ts`). */
+  /** A lower bound on Deribit's bucket after a burst from a (nearly) full pool (`arrival.ts`), kept for reuse. */
   shadow: ArrivalShadow | undefined;
-  /** Requests numbered for the shadow so far. */
-  sent: number;
+  /** Whether {@link shadow} is in force (it goes out of force once it has caught up). */
+  shadowActive: boolean;
 }
 
 /** The limit of `pool`: the user's override, else the account's, else Deribit's default. */
@@ -80,7 +80,7 @@ export function newPoolState(name: PoolName, bucket: CreditBucket, limit: PoolLi
     probing: undefined,
     heldNoticed: false,
     shadow: undefined,
-    sent: 0,
+    shadowActive: false,
   };
 }
 
@@ -136,10 +136,10 @@ export function storeTimeoutError(ms: number): Error {
 /** Before a take from `pool` at `rank`: ms to wait for its shadow (0: go). `critical` calls never wait on it. */
 export function shadowWait(pool: PoolState, rank: number, clock: () => number): number {
   const shadow = pool.shadow;
-  if (shadow === undefined || rank === 0) return 0;
+  if (shadow === undefined || !pool.shadowActive || rank === 0) return 0;
   const { rate, burst } = pool.effective.spec;
   const wait = shadow.waitMs(clock(), rate, burst);
-  if (wait === undefined) pool.shadow = undefined;
+  if (wait === undefined) pool.shadowActive = false;
   return wait ?? 0;
 }
 
@@ -149,11 +149,15 @@ export function shadowWait(pool: PoolState, rank: number, clock: () => number): 
  */
 export function shadowTaken(pool: PoolState, available: number, clock: () => number): void {
   const shadow = pool.shadow;
+  const active = pool.shadowActive && shadow !== undefined;
   const full = pool.effective.spec.burst - 2;
   // Nearly full by both counts: our bucket refills from sends, and would call the refill behind a stall full.
-  if (available < full || (shadow !== undefined && (shadow.paused || shadow.tokens - 1 < full))) {
-    shadow?.taken();
+  if (available < full || (active && (shadow.paused || shadow.tokens - 1 < full))) {
+    if (active) shadow.taken();
     return;
   }
-  pool.shadow = new ArrivalShadow(Math.min(available, (shadow?.tokens ?? available + 1) - 1), clock());
+  const tokens = Math.min(available, active ? shadow.tokens - 1 : available);
+  if (shadow === undefined) pool.shadow = new ArrivalShadow(tokens, clock());
+  else shadow.restart(tokens, clock());
+  pool.shadowActive = true;
 }
