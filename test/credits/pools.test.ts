@@ -145,6 +145,8 @@ describe('the safety margins', () => {
     expect(effectivePool({ rate: 500, burst: 100 }, 0).spec.burst).toBe(87);
     expect(effectivePool({ rate: 4000, burst: 1000 }, 0).spec.burst).toBe(900);
     expect(effectivePool({ rate: 2000, burst: 20 }, 0).spec.burst).toBe(10);
+    // A budget shared across processes keeps back 50 ms.
+    expect(effectivePool({ rate: 500, burst: 100 }, 0, true).spec.burst).toBe(75);
   });
 
   it('never leave a pool that nothing can pass', () => {

@@ -96,7 +96,8 @@ export class CreditGovernor {
     const pools = {} as Record<PoolName, PoolState>;
     for (const name of POOL_NAMES) {
       const bucket = this.store.bucket(`${this.key}:${name}`);
-      pools[name] = newPoolState(name, bucket, limitOf(name, this.#overrides, this.#account));
+      const limit = limitOf(name, this.#overrides, this.#account);
+      pools[name] = newPoolState(name, bucket, limit, !this.store.sync);
     }
     this.#pools = pools;
   }

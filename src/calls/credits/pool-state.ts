@@ -37,6 +37,8 @@ export interface PoolState {
   readonly lanes: Lanes<Waiter>;
   /** The limit in force: the user's override, else the account's, else Deribit's default. */
   limit: PoolLimit;
+  /** Whether the budget is shared across processes (an asynchronous store): a wider margin. */
+  readonly shared: boolean;
   /** `limit` with the safety margins: what we actually pace by. */
   effective: EffectivePool;
   /** Tokens seen at the last take (the store's count, or the fallback's). */
@@ -65,13 +67,19 @@ export function limitOf(pool: PoolName, overrides: PoolLimits, account: PoolLimi
 }
 
 /** A fresh state for `pool`, drawing from `bucket`. */
-export function newPoolState(name: PoolName, bucket: CreditBucket, limit: PoolLimit): PoolState {
+export function newPoolState(
+  name: PoolName,
+  bucket: CreditBucket,
+  limit: PoolLimit,
+  shared: boolean,
+): PoolState {
   return {
     name,
     bucket,
     lanes: new Lanes<Waiter>(),
     limit,
-    effective: effectivePool(limit, POOLS[name].reserve),
+    shared,
+    effective: effectivePool(limit, POOLS[name].reserve, shared),
     available: undefined,
     retryAt: 0,
     taking: undefined,
@@ -87,7 +95,7 @@ export function newPoolState(name: PoolName, bucket: CreditBucket, limit: PoolLi
 /** Set the limit of `pool` (and its margins). */
 export function applyLimit(pool: PoolState, limit: PoolLimit): void {
   pool.limit = limit;
-  pool.effective = effectivePool(limit, POOLS[pool.name].reserve);
+  pool.effective = effectivePool(limit, POOLS[pool.name].reserve, pool.shared);
 }
 
 /** What `status()` shows of `pool`: on a synchronous store (or the fallback) the count now, else the last seen. */
