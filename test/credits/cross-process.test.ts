@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../helpers/child.js';
-import { Harness } from '../helpers/harness.js';
+import { countRateLimited, Harness } from '../helpers/harness.js';
 import { hasRedisServer, type RedisServer, startRedisServer, warnIfSkipped } from './redis-server.js';
 
 const h = new Harness();
@@ -37,14 +37,11 @@ describe.skipIf(!hasRedisServer)('bots in separate processes sharing a subaccoun
 
   it('2 processes × 20 buys on the default tier (burst 20, 5/s): all placed, no 10028', async () => {
     const emu = await h.start();
-    let limited = 0;
-    emu.on('rateLimited', () => {
-      limited += 1;
-    });
+    const limited = countRateLimited(emu);
     const url = redis?.url ?? '';
     const outcomes = await Promise.all([bot(emu.url, url, 'shared', 20), bot(emu.url, url, 'shared', 20)]);
     expect(outcomes.map((o) => o.failures)).toEqual([[], []]);
     expect(outcomes.reduce((sum, o) => sum + o.placed, 0)).toBe(40);
-    expect(limited).toBe(0);
+    expect(limited.count).toBe(0);
   }, 30_000);
 });

@@ -9,7 +9,7 @@ import { governors } from '../../src/calls/credits/registry.js';
 import { defaultCreditStore } from '../../src/calls/credits/store.js';
 import { PlatformLockedError, RequestTimeoutError } from '../../src/index.js';
 import { DEFAULT_ACCOUNT } from '../../src/testing/index.js';
-import { Harness, nextEvent } from '../helpers/harness.js';
+import { countRateLimited, Harness, nextEvent } from '../helpers/harness.js';
 
 const h = new Harness();
 afterEach(() => h.cleanup());
@@ -20,17 +20,14 @@ const SUBJECT = DEFAULT_ACCOUNT.id;
 describe('orders paced by the matching-engine pool (default tier: burst 20, 5 a second)', () => {
   it('40 buys at once are all placed: no 10028, no disconnect', async () => {
     const emu = await h.start();
-    let limited = 0;
-    emu.on('rateLimited', () => {
-      limited += 1;
-    });
+    const limited = countRateLimited(emu);
     const session = h.session();
     await session.connect();
     const results = await Promise.allSettled(
       Array.from({ length: 40 }, () => session.call('private/buy', BUY, { maxWait: 15_000 })),
     );
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    expect(limited).toBe(0);
+    expect(limited.count).toBe(0);
     expect(emu.connectionCount).toBe(1);
     expect(emu.openOrders(SUBJECT)).toHaveLength(40);
   }, 20_000);
@@ -70,10 +67,7 @@ describe('orders paced by the matching-engine pool (default tier: burst 20, 5 a 
 
   it('a fork draws from its parent’s pool: together they stay under it', async () => {
     const emu = await h.start();
-    let limited = 0;
-    emu.on('rateLimited', () => {
-      limited += 1;
-    });
+    const limited = countRateLimited(emu);
     const parent = h.session({ scope: 'session:pool' });
     await parent.connect();
     const child = await parent.fork('pool-child');
@@ -83,7 +77,7 @@ describe('orders paced by the matching-engine pool (default tier: burst 20, 5 a 
     );
     const results = await Promise.allSettled(calls);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    expect(limited).toBe(0);
+    expect(limited.count).toBe(0);
     // One governor for both: the subaccount's key, held twice.
     const key = `${new URL(emu.url).host}:${DEFAULT_ACCOUNT.clientId}`;
     expect(governors.holders(defaultCreditStore(), key)).toBe(2);

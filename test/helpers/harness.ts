@@ -126,6 +126,15 @@ export function countEvents<K extends keyof SessionEvents>(
 
 type RequestEvent = EmulatorEvents['request'][0];
 
+/** Count the emulator's `10028 too_many_requests` answers from now on (`count` reads the tally). */
+export function countRateLimited(emulator: DeribitEmulator): { readonly count: number } {
+  const tally = { count: 0 };
+  emulator.on('rateLimited', () => {
+    tally.count += 1;
+  });
+  return tally;
+}
+
 /**
  * Resolve with the next request of `method` the emulator receives (optionally matching `predicate`).
  * Listens from the call on, so a request sent right after is not missed.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionClosedError, RpcError } from '../../src/index.js';
-import { Harness, nextEvent } from '../helpers/harness.js';
+import { countRateLimited, Harness, nextEvent } from '../helpers/harness.js';
 
 const h = new Harness();
 afterEach(() => h.cleanup());
@@ -8,10 +8,7 @@ afterEach(() => h.cleanup());
 describe("Deribit's rate-limit credits", () => {
   it('a burst past the credit pool is paced: no 10028, no refusal, no reconnect', async () => {
     const emu = await h.start();
-    let limited = 0;
-    emu.on('rateLimited', () => {
-      limited += 1;
-    });
+    const limited = countRateLimited(emu);
     const session = h.session();
     await session.connect();
     const held = nextEvent(session, 'warning', (w) => w.code === 'credits-held');
@@ -19,7 +16,7 @@ describe("Deribit's rate-limit credits", () => {
       Array.from({ length: 150 }, () => session.call('public/get_time', undefined, { maxWait: 10_000 })),
     );
     expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
-    expect(limited).toBe(0);
+    expect(limited.count).toBe(0);
     expect(emu.connectionCount).toBe(1);
     expect((await held).items).toEqual(['non_matching']);
     expect(session.status().credits?.pools.non_matching.available).toBeLessThan(95);
