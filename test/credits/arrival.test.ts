@@ -78,12 +78,15 @@ describe('the arrival shadow', () => {
     expect(shadow.paused).toBe(false);
   });
 
-  it('says it has caught up (undefined) once full, and restarts paused for the next burst', () => {
+  it('goes out of force once it has caught up (full), and restarts paused for the next burst', () => {
     const shadow = new ArrivalShadow(10, 0);
     shadow.resume(5);
     expect(shadow.waitMs(50, RATE, BURST)).toBe(0);
-    expect(shadow.waitMs(5 + ((BURST - 10) / RATE) * 1000, RATE, BURST)).toBeUndefined();
+    expect(shadow.active).toBe(true);
+    expect(shadow.waitMs(5 + ((BURST - 10) / RATE) * 1000, RATE, BURST)).toBe(0);
+    expect(shadow.active).toBe(false);
     shadow.restart(0, 1000);
+    expect(shadow.active).toBe(true);
     expect(shadow.paused).toBe(true);
     expect(shadow.waitMs(1100, RATE, BURST)).toBe(MAX_PAUSE_MS - 100);
   });

@@ -4,11 +4,11 @@
  * Our bucket refills from when we send; Deribit's from when requests arrive. A stall in front of a burst (a
  * retransmitted segment, a pause at the gateway) delays the burst, and what we refilled and sent meanwhile arrives
  * with it, where Deribit's bucket, full and capped, refilled nothing for it: a `10028`, which ends the session.
- * The burst margin (`headroom.ts`) absorbs 50 ms of that; this absorbs any length. From a take on a (nearly) full
- * pool, the shadow holds what is left then and refills nothing until an answer comes to a request sent after it:
- * one socket is FIFO, so that request's answer means the burst has arrived, and Deribit's bucket has refilled at
- * least since then. The shadow refills from that answer and goes once it is full again (Deribit's is too, then).
- * It costs one round trip of refill a burst; a pool that is never near full never makes one.
+ * The burst margin (`headroom.ts`) absorbs 25 ms of that; this absorbs any length. From a take on a (nearly) full
+ * pool, the shadow holds what is left then and refills nothing until the first request sent after it (its probe)
+ * is answered: one socket is FIFO, so that answer means the burst has arrived, and Deribit's bucket has refilled at
+ * least since then. The shadow refills from that answer and goes out of force once it is full again (Deribit's is
+ * too, then). It costs one round trip of refill a burst; a pool that is never near full never makes one.
  *
  * Per process: requests of other processes (and of a fork on its own socket) are not in it; the margin still is.
  * @module
@@ -29,6 +29,8 @@ export class ArrivalShadow {
   #probe: PromiseLike<unknown> | undefined;
   /** Whether the probe is listened to. */
   #listening = false;
+  /** In force: false once it has caught up (full), until the next burst restarts it. */
+  #active = true;
 
   /** @param tokens - what the pool held just after the take that began it; @param now - monotonic ms */
   constructor(tokens: number, now: number) {
@@ -42,6 +44,12 @@ export class ArrivalShadow {
     this.#pausedAt = now;
     this.#probe = undefined;
     this.#listening = false;
+    this.#active = true;
+  }
+
+  /** Whether it is in force (it goes out of force once it has caught up; {@link restart} puts it back). */
+  get active(): boolean {
+    return this.#active;
   }
 
   /** Tokens it counts, as of the last {@link waitMs}. */
@@ -87,10 +95,11 @@ export class ArrivalShadow {
 
   /**
    * ms until a take may go (0: now), refilling at `rate` a second up to `burst`; a paused shadow with no tokens
-   * waits at most until {@link MAX_PAUSE_MS}. Returns `undefined` when the shadow has caught up (full): the
+   * waits at most until {@link MAX_PAUSE_MS}. Once it has caught up (full) it goes out of force and says 0: the
    * pool then paces by its bucket alone.
    */
-  waitMs(now: number, rate: number, burst: number): number | undefined {
+  waitMs(now: number, rate: number, burst: number): number {
+    if (!this.#active) return 0;
     if (this.#pausedAt !== undefined && now - this.#pausedAt >= MAX_PAUSE_MS) {
       this.resume(this.#pausedAt + MAX_PAUSE_MS);
     }
@@ -99,7 +108,10 @@ export class ArrivalShadow {
     }
     this.#tokens = Math.min(burst, this.#tokens + ((now - this.#at) * rate) / 1000);
     this.#at = Math.max(this.#at, now);
-    if (this.#tokens >= burst) return undefined;
+    if (this.#tokens >= burst) {
+      this.#active = false;
+      return 0;
+    }
     return this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / rate) * 1000;
   }
 

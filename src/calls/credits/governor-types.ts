@@ -66,9 +66,9 @@ export interface CreditGovernorOptions {
   /** How long a `10028` slows a pool down. Default {@link TOO_MANY_REQUESTS_COOLDOWN_MS}. */
   readonly cooldownMs?: number;
   /**
-   * Pace by arrival after a burst (`arrival.ts`): the caller reports each request's send and answer through
-   * `sending()` and `answered()`, as the session does. Default false: a governor nobody reports to paces by its
-   * bucket alone.
+   * Pace by arrival after a burst (`arrival.ts`): the caller reports each request it sends, with the promise of
+   * its answer, through `sending()`, as the session does. Default false: a governor nobody reports to paces by
+   * its bucket alone.
    */
   readonly byArrival?: boolean;
 }

@@ -72,7 +72,7 @@ export class CreditGovernor {
   /** A paused shadow's probe is answered: the burst has reached Deribit, and the pool refills from now. */
   readonly #listenToProbe = (pool: PoolState, shadow: ArrivalShadow): void =>
     shadow.listen(() => {
-      if (this.#disposed !== undefined || !pool.shadowActive) return;
+      if (this.#disposed !== undefined || !shadow.active) return;
       shadow.resume(this.#clock());
       pool.retryAt = 0;
       this.#pump(pool);
@@ -128,7 +128,7 @@ export class CreditGovernor {
   sending(method: string, sent: PromiseLike<unknown>): void {
     const pool = this.#pools[classOf(method).pool];
     const shadow = pool.shadow;
-    if (pool.shadowActive && shadow?.sending(sent) === true) this.#listenToProbe(pool, shadow);
+    if (shadow?.active === true && shadow.sending(sent)) this.#listenToProbe(pool, shadow);
   }
 
   /**
@@ -248,7 +248,8 @@ export class CreditGovernor {
   // ── taking ──────────────────────────────────────────────────────────────────────────────────────────
 
   /** Ask the pool's bucket (or the fallback while the store fails); undefined when the store just failed. */
-  // No clock read on the way to the store: the fast path pays for the store's one only.
+  // No clock read on the way to the store (the fast path pays for the store's one only), but while a burst's
+  // arrival shadow is in force.
   #take(pool: PoolState, rank: number): TakeResult | PromiseLike<TakeResult> | undefined {
     const floor = rank === 0 ? 0 : pool.effective.reserve;
     const held = shadowWait(pool, rank, this.#clock);

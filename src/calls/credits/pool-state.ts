@@ -57,8 +57,6 @@ export interface PoolState {
   heldNoticed: boolean;
   /** A lower bound on Deribit's bucket after a burst from a (nearly) full pool (`arrival.ts`), kept for reuse. */
   shadow: ArrivalShadow | undefined;
-  /** Whether {@link shadow} is in force (it goes out of force once it has caught up). */
-  shadowActive: boolean;
 }
 
 /** The limit of `pool`: the user's override, else the account's, else Deribit's default. */
@@ -88,7 +86,6 @@ export function newPoolState(
     probing: undefined,
     heldNoticed: false,
     shadow: undefined,
-    shadowActive: false,
   };
 }
 
@@ -144,11 +141,9 @@ export function storeTimeoutError(ms: number): Error {
 /** Before a take from `pool` at `rank`: ms to wait for its shadow (0: go). `critical` calls never wait on it. */
 export function shadowWait(pool: PoolState, rank: number, clock: () => number): number {
   const shadow = pool.shadow;
-  if (shadow === undefined || !pool.shadowActive || rank === 0) return 0;
+  if (shadow === undefined || !shadow.active || rank === 0) return 0;
   const { rate, burst } = pool.effective.spec;
-  const wait = shadow.waitMs(clock(), rate, burst);
-  if (wait === undefined) pool.shadowActive = false;
-  return wait ?? 0;
+  return shadow.waitMs(clock(), rate, burst);
 }
 
 /**
@@ -157,7 +152,7 @@ export function shadowWait(pool: PoolState, rank: number, clock: () => number): 
  */
 export function shadowTaken(pool: PoolState, available: number, clock: () => number): void {
   const shadow = pool.shadow;
-  const active = pool.shadowActive && shadow !== undefined;
+  const active = shadow?.active === true;
   const full = pool.effective.spec.burst - 2;
   // Nearly full by both counts: our bucket refills from sends, and would call the refill behind a stall full.
   if (available < full || (active && (shadow.paused || shadow.tokens - 1 < full))) {
@@ -167,5 +162,4 @@ export function shadowTaken(pool: PoolState, available: number, clock: () => num
   const tokens = Math.min(available, active ? shadow.tokens - 1 : available);
   if (shadow === undefined) pool.shadow = new ArrivalShadow(tokens, clock());
   else shadow.restart(tokens, clock());
-  pool.shadowActive = true;
 }
