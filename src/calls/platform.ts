@@ -9,6 +9,7 @@
 import { PlatformLockedError } from '../errors/errors.js';
 import type { SessionContext } from '../session/context.js';
 import { wait } from '../time/wait.js';
+import { methodName } from './credits/pools.js';
 
 /** The channel the session follows for itself. */
 export const PLATFORM_CHANNEL = 'platform_state';
@@ -55,7 +56,7 @@ export class PlatformGate {
 
   /** Why `method` may not go now, or undefined when it may. */
   blocked(method: string, params: Readonly<Record<string, unknown>> | undefined): string | undefined {
-    if (!this.locked || !ORDER_ENTRY.has(method.replace(/^(?:\/api\/v2)?\//, ''))) return undefined;
+    if (!this.locked || !ORDER_ENTRY.has(methodName(method))) return undefined;
     if (this.#all) return 'the platform is locked';
     const instrument = params?.['instrument_name'];
     if (typeof instrument !== 'string') return undefined;
