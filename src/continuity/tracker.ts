@@ -11,6 +11,11 @@ import { currencyOf, scopeOf } from './scopes.js';
 const REMEMBERED = 20_000;
 const NONE: ReadonlySet<string> = new Set();
 
+/** Past {@link REMEMBERED} entries, forget the oldest (Sets and Maps iterate in insertion order). */
+function forgetOldest(entries: Set<string> | Map<string, unknown>): void {
+  if (entries.size > REMEMBERED) entries.delete(entries.keys().next().value as string);
+}
+
 /** A trade as the tracker reads it. */
 export interface TradeLike {
   readonly trade_id?: unknown;
@@ -115,7 +120,7 @@ export class DeliveryTracker {
     this.#trades ??= new Set();
     const trades = this.#trades;
     trades.add(trade.trade_id);
-    if (trades.size > REMEMBERED) trades.delete(trades.values().next().value as string);
+    forgetOldest(trades);
     this.#noteInstrument(trade.instrument_name);
   }
 
@@ -128,12 +133,12 @@ export class DeliveryTracker {
     if (before !== undefined && before.at > at) return; // an older version: the newer one stays
     orders.delete(order.order_id); // re-inserted: the newest versions are the last forgotten
     orders.set(order.order_id, { at, version: versionOf(order) });
-    if (orders.size > REMEMBERED) orders.delete(orders.keys().next().value as string);
+    forgetOldest(orders);
     if (typeof order.instrument_name === 'string') {
       this.#instruments ??= new Map();
       const instruments = this.#instruments;
       instruments.set(order.order_id, order.instrument_name);
-      if (instruments.size > REMEMBERED) instruments.delete(instruments.keys().next().value as string);
+      forgetOldest(instruments);
     }
     this.#noteInstrument(order.instrument_name);
   }
