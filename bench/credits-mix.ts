@@ -4,6 +4,11 @@ import type { CreditGovernor } from '../src/calls/credits/governor.js';
 /** The tier of the benchmark (issue 19): burst 100, 500 a second. */
 export const LIMIT = { rate: 500, burst: 100 } as const;
 
+/** The pool's theoretical minimum for `calls` calls, ms: the burst is free, the rest refill. */
+export function minimumMs(calls: number): number {
+  return (Math.max(0, calls - LIMIT.burst) / LIMIT.rate) * 1000;
+}
+
 /** The method of call `index`: 1 in 10 a cancel, 1 in 10 a block-trade check (other), the rest orders. */
 export function methodOf(index: number): string {
   if (index % 10 === 3) return 'private/cancel';

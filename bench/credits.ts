@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { CreditGovernor } from '../src/calls/credits/governor.js';
 import { MemoryCreditStore } from '../src/calls/credits/store.js';
 import { hasRedisServer, startRedisServer } from '../test/credits/redis-server.js';
-import { burstOf, LIMIT } from './credits-mix.js';
+import { burstOf, LIMIT, minimumMs } from './credits-mix.js';
 
 const CALLS = 2000;
 const PROCESSES = 4;
-const MINIMUM_MS = ((CALLS - LIMIT.burst) / LIMIT.rate) * 1000;
+const MINIMUM_MS = minimumMs(CALLS);
 const CHILD = fileURLToPath(new URL('./credits-child.ts', import.meta.url));
 const plenty = { matching: { rate: 1e12, burst: 1e12 }, non_matching: { rate: 1e12, burst: 1e12 } };
 

@@ -4,17 +4,12 @@
  * 1 in 10 a `cancel_by_label` of an order three calls earlier. Every one is a matching-engine call.
  */
 import type { DeribitSession } from '../src/index.js';
+import { LIMIT } from './credits-mix.js';
 
-/** Burst 100, 500 a second: the tier of the benchmark. */
-export const LIMIT = { rate: 500, burst: 100 } as const;
+export { LIMIT, minimumMs } from './credits-mix.js';
 
 /** The emulator's tier option for the default key's subject (100001). */
 export const LIMIT_TIERS = { 100001: { matching: LIMIT } } as const;
-
-/** The pool's theoretical minimum for `calls` matching-engine calls, ms: the burst is free, the rest refill. */
-export function minimumMs(calls: number): number {
-  return (Math.max(0, calls - LIMIT.burst) / LIMIT.rate) * 1000;
-}
 
 /** Call `index` of the mix, as method and params; `prefix` keeps labels apart between processes and rounds. */
 export function orderCall(
